@@ -1,0 +1,48 @@
+//! One check, end to end: crawl, judge, score, report.
+
+use url::Url;
+
+use crate::crawl::{CrawlConfig, Crawler};
+use crate::error::Result;
+use crate::judge::Judge;
+use crate::report::{Lang, Report, ReportInput};
+use crate::rules::RuleSet;
+
+/// What a check needs besides the site and the rules.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    /// Assessment year (BE).
+    pub year: u32,
+    /// Crawl settings.
+    pub crawl: CrawlConfig,
+    /// Message language.
+    pub lang: Lang,
+    /// IIT and EIT, for a predicted ITA total.
+    pub iit_eit: Option<(f64, f64)>,
+}
+
+/// Crawls `site` and judges it against `rules`.
+///
+/// # Errors
+/// When the year is not covered by the rules, the HTTP client cannot be
+/// built, or the site cannot be crawled at all.
+pub async fn check(site: &Url, rules: &RuleSet, options: &CheckOptions) -> Result<Report> {
+    rules.check_year(options.year)?;
+    let crawler = Crawler::new(options.crawl.clone())?;
+    let graph = crawler.crawl(site).await?;
+    tracing::info!(
+        "crawled {} pages with {} requests",
+        graph.stats.pages_fetched,
+        graph.stats.requests
+    );
+    let verdicts = Judge::new(&graph, rules, options.year).verdicts();
+    Ok(Report::build(ReportInput {
+        rules,
+        year: options.year,
+        site: graph.start.to_string(),
+        stats: &graph.stats,
+        verdicts,
+        lang: options.lang,
+        iit_eit: options.iit_eit,
+    }))
+}

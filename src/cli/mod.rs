@@ -1,0 +1,270 @@
+//! Command-line interface: argument parsing and the commands.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use oitcheck::crawl::{self, CrawlConfig};
+use oitcheck::report::{Format, Lang, Report};
+use oitcheck::rules::RuleSet;
+use oitcheck::serve::{SiteServer, SiteSource, DEMO_SITE};
+use oitcheck::{CheckOptions, Error};
+
+/// Exit codes (documented in README.md).
+#[derive(Debug, Clone, Copy)]
+pub enum Exit {
+    /// The check ran (whatever the score).
+    Ok = 0,
+    /// Unexpected failure (e.g. the report could not be written).
+    Failure = 1,
+    /// Usage or input error (bad URL, bad rule file, bad year).
+    Usage = 2,
+    /// The site could not be crawled at all.
+    Unreachable = 3,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(e: Exit) -> Self {
+        ExitCode::from(e as u8)
+    }
+}
+
+/// Predicts a Thai agency website's OIT (ITA) score, item by item.
+#[derive(Debug, Parser)]
+#[command(name = "oitcheck", version, about)]
+pub struct Cli {
+    /// More log output on stderr (-v info, -vv debug).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Crawl an agency's main website and predict its OIT score.
+    Check {
+        /// The agency's main website, e.g. https://www.example.go.th/
+        url: String,
+        #[command(flatten)]
+        options: CheckArgs,
+    },
+    /// Serve the embedded demo agency site on 127.0.0.1 and check it.
+    Demo {
+        #[command(flatten)]
+        options: CheckArgs,
+    },
+    /// Rule-file commands.
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
+    /// Serve a fixture site folder on 127.0.0.1 until Ctrl-C (development aid).
+    Serve {
+        /// The folder (e.g. fixtures/sites/demo).
+        dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum RulesCommand {
+    /// Validate a rule file and summarise it.
+    Check {
+        /// The rule file.
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LangArg {
+    Th,
+    En,
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// Assessment year, Buddhist era.
+    #[arg(long, default_value_t = 2564)]
+    year: u32,
+    /// Rule file (default: the embedded rules/ita-2564.toml).
+    #[arg(long)]
+    rules: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    format: FormatArg,
+    /// Write the report to this file instead of stdout.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Cap on HTML pages fetched.
+    #[arg(long, default_value_t = crawl::DEFAULT_MAX_PAGES)]
+    max_pages: usize,
+    /// Requests per second to the site (0 = no limit; be polite).
+    #[arg(long, default_value_t = crawl::DEFAULT_RATE)]
+    rate: f64,
+    /// Requests in flight at once.
+    #[arg(long, default_value_t = crawl::DEFAULT_CONCURRENCY)]
+    concurrency: usize,
+    /// Per-request timeout in seconds.
+    #[arg(long, default_value_t = 20)]
+    timeout: u64,
+    /// Language of messages.
+    #[arg(long, value_enum, default_value_t = LangArg::Th)]
+    lang: LangArg,
+    /// IIT score, to predict the overall ITA (with --eit).
+    #[arg(long, requires = "eit")]
+    iit: Option<f64>,
+    /// EIT score, to predict the overall ITA (with --iit).
+    #[arg(long, requires = "iit")]
+    eit: Option<f64>,
+}
+
+/// Runs the CLI and returns the exit code.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.verbose);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("oitcheck: cannot start the async runtime: {e}");
+            return Exit::Failure.into();
+        }
+    };
+    match runtime.block_on(dispatch(cli.command)) {
+        Ok(exit) => exit.into(),
+        Err(e) => {
+            let exit = classify(&e);
+            eprintln!("oitcheck: {e:#}");
+            exit.into()
+        }
+    }
+}
+
+fn classify(e: &anyhow::Error) -> Exit {
+    match e.downcast_ref::<Error>() {
+        Some(Error::SiteUnreachable { .. }) => Exit::Unreachable,
+        Some(
+            Error::InvalidUrl { .. }
+            | Error::InvalidRules { .. }
+            | Error::ReadRules { .. }
+            | Error::YearNotCovered { .. },
+        ) => Exit::Usage,
+        _ => Exit::Failure,
+    }
+}
+
+fn init_logging(verbose: u8) {
+    let level = match verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("oitcheck={level},warn")));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+async fn dispatch(command: Command) -> Result<Exit> {
+    match command {
+        Command::Check { url, options } => {
+            let site = crawl::parse_site_url(&url)?;
+            run_check(&site, &options).await
+        }
+        Command::Demo { options } => {
+            let server = SiteServer::start(SiteSource::Embedded(&DEMO_SITE)).await?;
+            eprintln!("oitcheck: serving the demo agency site at {}", server.url());
+            run_check(&server.url(), &options).await
+        }
+        Command::Rules {
+            command: RulesCommand::Check { file },
+        } => {
+            let rules = RuleSet::load(&file)?;
+            let mut out = std::io::stdout().lock();
+            writeln!(
+                out,
+                "{}: OK — framework {} ({}), years {:?}, {} items, {} sub-indicators",
+                file.display(),
+                rules.framework.id,
+                rules.framework.variant,
+                rules.framework.years,
+                rules.items.len(),
+                rules.sub_indicators.len()
+            )?;
+            Ok(Exit::Ok)
+        }
+        Command::Serve { dir } => {
+            let server = SiteServer::start(SiteSource::Dir(dir.clone())).await?;
+            eprintln!(
+                "oitcheck: serving {} at {} (Ctrl-C to stop)",
+                dir.display(),
+                server.url()
+            );
+            tokio::signal::ctrl_c().await?;
+            Ok(Exit::Ok)
+        }
+    }
+}
+
+async fn run_check(site: &url::Url, args: &CheckArgs) -> Result<Exit> {
+    let rules = match &args.rules {
+        Some(path) => RuleSet::load(path)?,
+        None => RuleSet::embedded()?,
+    };
+    let options = CheckOptions {
+        year: args.year,
+        crawl: CrawlConfig {
+            max_pages: args.max_pages,
+            rate: (args.rate > 0.0).then_some(args.rate),
+            concurrency: args.concurrency.max(1),
+            timeout: Duration::from_secs(args.timeout.max(1)),
+            ..CrawlConfig::default()
+        },
+        lang: match args.lang {
+            LangArg::Th => Lang::Th,
+            LangArg::En => Lang::En,
+        },
+        iit_eit: args.iit.zip(args.eit),
+    };
+    let report = oitcheck::check(site, &rules, &options).await?;
+    let format = match args.format {
+        FormatArg::Text => Format::Text,
+        FormatArg::Json => Format::Json,
+    };
+    write_report(&report, format, args.out.as_deref())?;
+    Ok(Exit::Ok)
+}
+
+/// Writes to a file atomically (temp file + rename) or to stdout.
+fn write_report(report: &Report, format: Format, out: Option<&Path>) -> Result<()> {
+    let text = report.render(format)?;
+    match out {
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout.write_all(text.as_bytes()) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                other => other.context("writing the report to stdout"),
+            }
+        }
+        Some(path) => {
+            let tmp = path.with_extension("oitcheck-tmp");
+            std::fs::write(&tmp, text).with_context(|| format!("writing {}", tmp.display()))?;
+            std::fs::rename(&tmp, path)
+                .with_context(|| format!("renaming {} to {}", tmp.display(), path.display()))
+        }
+    }
+}

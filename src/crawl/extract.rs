@@ -1,0 +1,359 @@
+//! HTML to [`Page`]: title, headings, text blocks, links with their context,
+//! forms, frames and images — everything the judge reads.
+//!
+//! Navigation chrome (nav, footer, aside, menus, sidebars, breadcrumbs) is
+//! flagged rather than dropped: menus are how assessors find a page, but a
+//! menu label on every page is not content of every page.
+
+use ego_tree::iter::Edge;
+use scraper::{Html, Node};
+use url::Url;
+
+use crate::graph::{canonical, Block, Form, Link, Page};
+use crate::textnorm::collapse_whitespace;
+
+/// Longest context text kept for a link.
+const MAX_CONTEXT_CHARS: usize = 300;
+
+const BLOCK_ELEMENTS: &[&str] = &[
+    "p",
+    "div",
+    "li",
+    "td",
+    "th",
+    "tr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "article",
+    "ul",
+    "ol",
+    "table",
+    "br",
+    "dd",
+    "dt",
+    "blockquote",
+    "form",
+    "header",
+    "footer",
+    "nav",
+    "aside",
+    "main",
+    "caption",
+    "figcaption",
+    "option",
+    "hr",
+    "center",
+    "address",
+    "pre",
+];
+
+const CHROME_HINTS: &[&str] = &["nav", "menu", "footer", "sidebar", "breadcrumb", "dropdown"];
+
+struct Frame {
+    chrome: bool,
+    block: bool,
+    heading: bool,
+    skip: bool,
+    link: bool,
+    breadcrumb: bool,
+}
+
+/// Parses an HTML document fetched from `base`.
+#[must_use]
+pub fn extract(html: &str, base: &Url) -> Page {
+    let doc = Html::parse_document(html);
+    let base = base_href(&doc, base);
+    let mut page = Page::default();
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut block = String::new();
+    let mut breadcrumb = String::new();
+    let mut link: Option<(Url, String, String, bool)> = None;
+    let mut form: Option<Form> = None;
+
+    for edge in doc.tree.root().traverse() {
+        match edge {
+            Edge::Open(node) => match node.value() {
+                Node::Element(el) => {
+                    let name = el.name();
+                    let parent = stack.last();
+                    let inherited_chrome = parent.is_some_and(|f| f.chrome);
+                    let class_id = format!(
+                        "{} {}",
+                        el.attr("class").unwrap_or_default(),
+                        el.attr("id").unwrap_or_default()
+                    )
+                    .to_ascii_lowercase();
+                    let in_main = node.ancestors().any(|a| {
+                        a.value()
+                            .as_element()
+                            .is_some_and(|e| matches!(e.name(), "article" | "main" | "section"))
+                    });
+                    let chrome = inherited_chrome
+                        || matches!(name, "nav" | "footer" | "aside")
+                        || (name == "header" && !in_main)
+                        || CHROME_HINTS.iter().any(|h| class_id.contains(h));
+                    let frame = Frame {
+                        chrome,
+                        block: BLOCK_ELEMENTS.contains(&name),
+                        heading: matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
+                            || parent.is_some_and(|f| f.heading),
+                        skip: matches!(
+                            name,
+                            "script" | "style" | "noscript" | "template" | "select"
+                        ) || parent.is_some_and(|f| f.skip),
+                        link: name == "a" || parent.is_some_and(|f| f.link),
+                        breadcrumb: class_id.contains("breadcrumb")
+                            || parent.is_some_and(|f| f.breadcrumb),
+                    };
+                    if frame.block {
+                        flush(&mut page, &mut block, parent);
+                    }
+                    match name {
+                        "a" => {
+                            if let Some(target) = el.attr("href").and_then(|h| resolve(&base, h)) {
+                                let title = el.attr("title").unwrap_or_default().to_string();
+                                let context = link_context(node);
+                                link = Some((target, title, context, chrome));
+                            }
+                        }
+                        "img" => {
+                            if let (Some(alt), Some(l)) = (el.attr("alt"), link.as_mut()) {
+                                l.1.push(' ');
+                                l.1.push_str(alt);
+                            }
+                            if !chrome {
+                                page.content_images += 1;
+                            }
+                        }
+                        "iframe" | "embed" | "frame" => {
+                            if let Some(src) = el.attr("src").and_then(|s| resolve(&base, s)) {
+                                page.links.push(Link {
+                                    target: src.clone(),
+                                    text: el.attr("title").unwrap_or_default().to_string(),
+                                    context: String::new(),
+                                    chrome,
+                                });
+                                page.frames.push(src);
+                            }
+                        }
+                        "object" => {
+                            if let Some(src) = el.attr("data").and_then(|s| resolve(&base, s)) {
+                                page.frames.push(src);
+                            }
+                        }
+                        "form" => {
+                            let action = el
+                                .attr("action")
+                                .filter(|a| !a.trim().is_empty())
+                                .and_then(|a| resolve(&base, a))
+                                .unwrap_or_else(|| base.clone());
+                            form = Some(Form {
+                                action,
+                                has_textarea: false,
+                                inputs: 0,
+                                chrome,
+                            });
+                        }
+                        "textarea" => {
+                            if let Some(f) = form.as_mut() {
+                                f.has_textarea = true;
+                            }
+                        }
+                        "input" | "select" => {
+                            let kind = el.attr("type").unwrap_or("text").to_ascii_lowercase();
+                            if let Some(f) = form.as_mut() {
+                                if name == "select"
+                                    || matches!(
+                                        kind.as_str(),
+                                        "text"
+                                            | "email"
+                                            | "tel"
+                                            | "file"
+                                            | "number"
+                                            | "date"
+                                            | "url"
+                                    )
+                                {
+                                    f.inputs += 1;
+                                }
+                            }
+                        }
+                        "link"
+                            if el
+                                .attr("rel")
+                                .is_some_and(|r| r.eq_ignore_ascii_case("canonical")) =>
+                        {
+                            page.canonical = el.attr("href").and_then(|h| resolve(&base, h));
+                        }
+                        _ => {}
+                    }
+                    stack.push(frame);
+                }
+                Node::Text(text) => {
+                    let Some(frame) = stack.last() else { continue };
+                    if frame.skip {
+                        continue;
+                    }
+                    let in_title = node
+                        .parent()
+                        .and_then(|p| p.value().as_element().map(|e| e.name() == "title"))
+                        .unwrap_or(false);
+                    if in_title {
+                        page.title.push_str(text);
+                        continue;
+                    }
+                    block.push(' ');
+                    block.push_str(text);
+                    if frame.breadcrumb {
+                        breadcrumb.push(' ');
+                        breadcrumb.push_str(text);
+                    }
+                    if frame.link {
+                        if let Some(l) = link.as_mut() {
+                            l.1.push(' ');
+                            l.1.push_str(text);
+                        }
+                    }
+                }
+                _ => {}
+            },
+            Edge::Close(node) => {
+                let Some(el) = node.value().as_element() else {
+                    continue;
+                };
+                let frame = stack.pop();
+                if frame.as_ref().is_some_and(|f| f.block) {
+                    flush_frame(&mut page, &mut block, frame.as_ref());
+                }
+                match el.name() {
+                    "a" => {
+                        if let Some((target, text, context, chrome)) = link.take() {
+                            page.links.push(Link {
+                                target,
+                                text: collapse_whitespace(&text),
+                                context,
+                                chrome,
+                            });
+                        }
+                    }
+                    "form" => {
+                        if let Some(f) = form.take() {
+                            page.forms.push(f);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    flush(&mut page, &mut block, None);
+    page.title = collapse_whitespace(&page.title);
+    page.breadcrumb = collapse_whitespace(&breadcrumb);
+    page.headings = page
+        .blocks
+        .iter()
+        .filter(|b| b.heading && !b.chrome)
+        .map(|b| b.text.clone())
+        .collect();
+    page
+}
+
+fn flush(page: &mut Page, block: &mut String, frame: Option<&Frame>) {
+    flush_frame(page, block, frame);
+}
+
+fn flush_frame(page: &mut Page, block: &mut String, frame: Option<&Frame>) {
+    let text = collapse_whitespace(block);
+    block.clear();
+    if text.is_empty() {
+        return;
+    }
+    page.blocks.push(Block {
+        text,
+        chrome: frame.is_some_and(|f| f.chrome),
+        heading: frame.is_some_and(|f| f.heading),
+    });
+}
+
+/// Text of the row, list item or paragraph around a link.
+fn link_context(node: ego_tree::NodeRef<'_, Node>) -> String {
+    let container = node
+        .ancestors()
+        .take(8)
+        .find(|a| {
+            a.value()
+                .as_element()
+                .is_some_and(|e| matches!(e.name(), "tr" | "li" | "p" | "dd" | "dt"))
+        })
+        .or_else(|| node.parent());
+    let Some(container) = container.and_then(scraper::ElementRef::wrap) else {
+        return String::new();
+    };
+    let text: String = container.text().collect::<Vec<_>>().join(" ");
+    collapse_whitespace(&text)
+        .chars()
+        .take(MAX_CONTEXT_CHARS)
+        .collect()
+}
+
+fn base_href(doc: &Html, url: &Url) -> Url {
+    let Ok(selector) = scraper::Selector::parse("base[href]") else {
+        return url.clone();
+    };
+    doc.select(&selector)
+        .next()
+        .and_then(|b| b.value().attr("href"))
+        .and_then(|h| url.join(h.trim()).ok())
+        .unwrap_or_else(|| url.clone())
+}
+
+/// Resolves an href against the page, dropping non-links and fragments.
+fn resolve(base: &Url, href: &str) -> Option<Url> {
+    let href = href.trim();
+    if href.is_empty() || href.starts_with('#') || href.starts_with("javascript:") {
+        return None;
+    }
+    base.join(href).ok().map(|u| canonical(&u))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> Url {
+        Url::parse("http://example.go.th/ita/index.html").expect("static URL")
+    }
+
+    #[test]
+    fn menus_are_chrome_and_content_is_not() {
+        let html = r#"<html><head><title> อบต.ตัวอย่าง - โครงสร้าง </title></head><body>
+            <nav><ul><li><a href="/structure.html">โครงสร้าง</a></li></ul></nav>
+            <div class="content"><h1>โครงสร้างองค์กร</h1><p>แผนผังแสดง <b>โครงสร้าง</b></p>
+            <table><tr><td>O1</td><td>โครงสร้าง</td><td><a href="../files/o1.pdf#page=2">ดาวน์โหลด</a></td></tr></table>
+            <form action="/send"><input name="a"><textarea></textarea></form></div></body></html>"#;
+        let page = extract(html, &base());
+        assert_eq!(page.title, "อบต.ตัวอย่าง - โครงสร้าง");
+        assert_eq!(page.headings, ["โครงสร้างองค์กร"]);
+        assert!(page.links[0].chrome);
+        let doc = &page.links[1];
+        assert!(!doc.chrome);
+        assert_eq!(doc.target.as_str(), "http://example.go.th/files/o1.pdf");
+        assert_eq!(doc.context, "O1 โครงสร้าง ดาวน์โหลด");
+        assert!(page
+            .blocks
+            .iter()
+            .any(|b| b.text == "แผนผังแสดง โครงสร้าง" && !b.chrome));
+        assert!(page.forms[0].is_usable());
+    }
+
+    #[test]
+    fn garbage_does_not_panic() {
+        let page = extract("<<<a href=::>><p><td></tr></a></x>\u{0}", &base());
+        assert!(page.title.is_empty());
+    }
+}

@@ -1,0 +1,347 @@
+//! One HTTP exchange, politely: rate limit, redirects within the site,
+//! retries with backoff, timeouts and a body cap.
+
+use std::collections::HashMap;
+use std::num::NonZeroU32;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use reqwest::header::{CONTENT_TYPE, LOCATION, RETRY_AFTER};
+use reqwest::StatusCode;
+use url::Url;
+
+use super::{decode, extract, CrawlConfig, RequestCounter};
+use crate::error::{Error, Result};
+use crate::graph::{Content, FetchStatus, SiteScope};
+
+/// Most redirects followed for one URL.
+const MAX_REDIRECTS: usize = 10;
+
+/// How to fetch a URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// Fetch and parse (pages).
+    Get,
+    /// Check reachability only (documents).
+    Head,
+}
+
+/// What one fetch produced.
+#[derive(Debug)]
+pub struct Outcome {
+    /// Status after redirects and retries.
+    pub status: FetchStatus,
+    /// Where redirects ended, if anywhere else.
+    pub final_url: Option<Url>,
+    /// The parsed page or document kind.
+    pub content: Content,
+}
+
+/// The HTTP side of the crawler.
+pub struct Fetcher {
+    client: reqwest::Client,
+    config: CrawlConfig,
+    limiters: Mutex<HashMap<String, Arc<DefaultDirectRateLimiter>>>,
+    /// Requests sent.
+    pub requests: RequestCounter,
+}
+
+impl Fetcher {
+    /// Builds the client: no automatic redirects (we follow them ourselves
+    /// so each hop is rate-limited and checked against the site scope).
+    ///
+    /// # Errors
+    /// When reqwest cannot build a client.
+    pub fn new(config: &CrawlConfig) -> Result<Self> {
+        let client = reqwest::Client::builder()
+            .user_agent(config.user_agent.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(config.timeout)
+            .connect_timeout(config.timeout)
+            .build()
+            .map_err(Error::Client)?;
+        Ok(Self {
+            client,
+            config: config.clone(),
+            limiters: Mutex::new(HashMap::new()),
+            requests: RequestCounter::new(0),
+        })
+    }
+
+    /// Waits for the host's rate limiter.
+    async fn polite(&self, url: &Url) {
+        let Some(rate) = self.config.rate.filter(|r| *r > 0.0) else {
+            return;
+        };
+        let key = format!(
+            "{}:{}",
+            url.host_str().unwrap_or_default(),
+            url.port_or_known_default().unwrap_or(0)
+        );
+        let limiter = {
+            let mut map = match self.limiters.lock() {
+                Ok(map) => map,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            Arc::clone(map.entry(key).or_insert_with(|| {
+                let period = Duration::from_secs_f64(1.0 / rate);
+                let quota = Quota::with_period(period)
+                    .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
+                    .allow_burst(NonZeroU32::MIN);
+                Arc::new(RateLimiter::direct(quota))
+            }))
+        };
+        limiter.until_ready().await;
+    }
+
+    /// Sends one request, retrying 429/5xx and network errors.
+    async fn send(
+        &self,
+        url: &Url,
+        method: Method,
+    ) -> std::result::Result<reqwest::Response, String> {
+        let mut attempt = 0;
+        loop {
+            self.polite(url).await;
+            self.requests.fetch_add(1, Ordering::Relaxed);
+            let request = match method {
+                Method::Get => self.client.get(url.clone()),
+                Method::Head => self.client.head(url.clone()),
+            };
+            let result = request.send().await;
+            let retry_after = match &result {
+                Ok(r) if is_retryable(r.status()) => {
+                    Some(retry_after(r).unwrap_or(backoff(attempt)))
+                }
+                Ok(_) => None,
+                Err(e) if e.is_timeout() || e.is_connect() => Some(backoff(attempt)),
+                Err(_) => None,
+            };
+            match retry_after {
+                Some(wait) if attempt < self.config.retries => {
+                    let wait = wait.min(self.config.max_retry_wait);
+                    tracing::debug!("{url}: retrying in {wait:?}");
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+                _ => return result.map_err(|e| describe_error(&e)),
+            }
+        }
+    }
+
+    /// Fetches `url`, following redirects within the site of `site`.
+    pub async fn fetch(&self, url: &Url, method: Method, site: &Url) -> Outcome {
+        let scope = SiteScope::of(site);
+        let mut current = url.clone();
+        let mut method = method;
+        for _ in 0..=MAX_REDIRECTS {
+            let response = match self.send(&current, method).await {
+                Ok(r) => r,
+                Err(error) => {
+                    return outcome(
+                        FetchStatus::Failed { error },
+                        url,
+                        current,
+                        Content::Unknown,
+                    )
+                }
+            };
+            let status = response.status();
+            if status.is_redirection() {
+                let Some(next) = response
+                    .headers()
+                    .get(LOCATION)
+                    .and_then(|l| l.to_str().ok())
+                    .and_then(|l| current.join(l).ok())
+                else {
+                    return outcome(
+                        FetchStatus::Http {
+                            status: status.as_u16(),
+                        },
+                        url,
+                        current,
+                        Content::Unknown,
+                    );
+                };
+                current = next;
+                if !scope.contains(&current) {
+                    tracing::debug!("{url} redirects off-site to {current}; not followed");
+                    return outcome(
+                        FetchStatus::Ok {
+                            status: status.as_u16(),
+                        },
+                        url,
+                        current,
+                        Content::Unknown,
+                    );
+                }
+                continue;
+            }
+            if method == Method::Head
+                && matches!(
+                    status,
+                    StatusCode::METHOD_NOT_ALLOWED | StatusCode::NOT_IMPLEMENTED
+                )
+            {
+                method = Method::Get;
+                continue;
+            }
+            if !status.is_success() {
+                return outcome(
+                    FetchStatus::Http {
+                        status: status.as_u16(),
+                    },
+                    url,
+                    current,
+                    Content::Unknown,
+                );
+            }
+            let content_type = response
+                .headers()
+                .get(CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string();
+            let ok = FetchStatus::Ok {
+                status: status.as_u16(),
+            };
+            if !is_html(&content_type) || method == Method::Head {
+                // A document: its headers answer the question; the body is
+                // never read (dropping the response closes the stream).
+                return outcome(ok, url, current, Content::Document { content_type });
+            }
+            let body = match self.read_capped(response).await {
+                Ok(body) => body,
+                Err(error) => {
+                    return outcome(
+                        FetchStatus::Failed { error },
+                        url,
+                        current,
+                        Content::Unknown,
+                    )
+                }
+            };
+            let (text, _) = decode::decode(&body, Some(&content_type));
+            let page = extract::extract(&text, &current);
+            return outcome(ok, url, current, Content::Page(Box::new(page)));
+        }
+        outcome(
+            FetchStatus::Failed {
+                error: format!("more than {MAX_REDIRECTS} redirects"),
+            },
+            url,
+            current,
+            Content::Unknown,
+        )
+    }
+
+    /// Fetches a small text resource (robots.txt, sitemap): status and body.
+    pub async fn fetch_text(&self, url: &Url, site: &Url) -> Option<(u16, Vec<u8>)> {
+        let scope = SiteScope::of(site);
+        let mut current = url.clone();
+        for _ in 0..=MAX_REDIRECTS {
+            let response = self.send(&current, Method::Get).await.ok()?;
+            let status = response.status();
+            if status.is_redirection() {
+                current = response
+                    .headers()
+                    .get(LOCATION)
+                    .and_then(|l| l.to_str().ok())
+                    .and_then(|l| current.join(l).ok())?;
+                if !scope.contains(&current) {
+                    return None;
+                }
+                continue;
+            }
+            let body = self.read_capped(response).await.ok()?;
+            return Some((status.as_u16(), body));
+        }
+        None
+    }
+
+    /// Reads a body up to the configured cap; a longer body is cut there.
+    async fn read_capped(
+        &self,
+        mut response: reqwest::Response,
+    ) -> std::result::Result<Vec<u8>, String> {
+        let mut body = Vec::new();
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    let room = self.config.max_body.saturating_sub(body.len());
+                    body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                    if body.len() >= self.config.max_body {
+                        tracing::warn!(
+                            "{}: body cut at {} bytes",
+                            response.url(),
+                            self.config.max_body
+                        );
+                        return Ok(body);
+                    }
+                }
+                Ok(None) => return Ok(body),
+                Err(e) => return Err(describe_error(&e)),
+            }
+        }
+    }
+}
+
+fn outcome(status: FetchStatus, requested: &Url, current: Url, content: Content) -> Outcome {
+    Outcome {
+        status,
+        final_url: (current != *requested).then_some(current),
+        content,
+    }
+}
+
+fn is_html(content_type: &str) -> bool {
+    let mime = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    mime.is_empty() || mime == "text/html" || mime == "application/xhtml+xml"
+}
+
+fn is_retryable(status: StatusCode) -> bool {
+    status == StatusCode::TOO_MANY_REQUESTS || matches!(status.as_u16(), 502..=504)
+}
+
+fn backoff(attempt: u32) -> Duration {
+    Duration::from_millis(500 * 2u64.pow(attempt.min(6)))
+}
+
+/// `Retry-After` as seconds or an HTTP date.
+fn retry_after(response: &reqwest::Response) -> Option<Duration> {
+    let value = response.headers().get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(
+        when.duration_since(std::time::SystemTime::now())
+            .unwrap_or_default(),
+    )
+}
+
+/// A plain description of a network failure for the report.
+fn describe_error(e: &reqwest::Error) -> String {
+    use std::error::Error as _;
+    let mut text = if e.is_timeout() {
+        "timeout".to_string()
+    } else if e.is_connect() {
+        "connection failed".to_string()
+    } else {
+        "request failed".to_string()
+    };
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}

@@ -1,0 +1,457 @@
+//! The polite crawler: walks one agency's main site and builds a [`SiteGraph`].
+//!
+//! # Architecture
+//! - [`fetch`]: one HTTP exchange with redirects (within the site), retries
+//!   with backoff on 429/5xx honouring `Retry-After`, timeouts and a body cap.
+//! - [`robots`]: robots.txt via `texting_robots`.
+//! - [`decode`]: UTF-8 / TIS-620 decoding.
+//! - [`extract`]: HTML to [`crate::graph::Page`].
+//! - this module: the frontier (breadth-first), the page budget, bounded
+//!   concurrency and the per-host rate limit (governor), shared by every
+//!   request including robots.txt, sitemaps and document checks.
+//!
+//! Off-site URLs are recorded in the graph and never fetched. Documents
+//! (PDF, DOC, images) are checked with HEAD so large bodies are never
+//! downloaded.
+
+pub mod decode;
+pub mod extract;
+pub mod fetch;
+pub mod robots;
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::task::JoinSet;
+use url::Url;
+
+use crate::error::{Error, Result};
+use crate::graph::{
+    looks_like_document, Content, FetchStatus, LinkRef, ResourceId, SiteGraph, SkipReason,
+};
+use fetch::{Fetcher, Method, Outcome};
+use robots::RobotsPolicy;
+
+/// Default politeness: requests per second to one host.
+pub const DEFAULT_RATE: f64 = 2.0;
+/// Default cap on HTML pages fetched.
+pub const DEFAULT_MAX_PAGES: usize = 2000;
+/// Default number of requests in flight.
+pub const DEFAULT_CONCURRENCY: usize = 4;
+/// Default per-request timeout.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(20);
+/// Default cap on a page body.
+pub const DEFAULT_MAX_BODY: usize = 5 * 1024 * 1024;
+/// The user agent sent with every request.
+pub const USER_AGENT: &str = concat!(
+    "oitcheck/",
+    env!("CARGO_PKG_VERSION"),
+    " (+ITA OIT self-check)"
+);
+/// Longest sitemap chain followed (sitemap indexes).
+const MAX_SITEMAPS: usize = 10;
+
+/// Crawl settings, resolved (no `Option` left but the rate).
+#[derive(Debug, Clone)]
+pub struct CrawlConfig {
+    /// Cap on HTML pages fetched.
+    pub max_pages: usize,
+    /// Requests per second per host; `None` = unlimited (tests, benchmarks).
+    pub rate: Option<f64>,
+    /// Requests in flight at once.
+    pub concurrency: usize,
+    /// Per-request timeout.
+    pub timeout: Duration,
+    /// Cap on a page body in bytes.
+    pub max_body: usize,
+    /// Retries after a 429/5xx or network error.
+    pub retries: u32,
+    /// Longest wait honoured from a `Retry-After` header.
+    pub max_retry_wait: Duration,
+    /// User agent.
+    pub user_agent: String,
+}
+
+impl Default for CrawlConfig {
+    fn default() -> Self {
+        Self {
+            max_pages: DEFAULT_MAX_PAGES,
+            rate: Some(DEFAULT_RATE),
+            concurrency: DEFAULT_CONCURRENCY,
+            timeout: DEFAULT_TIMEOUT,
+            max_body: DEFAULT_MAX_BODY,
+            retries: 2,
+            max_retry_wait: Duration::from_secs(30),
+            user_agent: USER_AGENT.to_string(),
+        }
+    }
+}
+
+/// Parses a user-given site URL: absolute http(s) with a host. A bare host
+/// ("www.example.go.th") gets `https://`.
+///
+/// # Errors
+/// [`Error::InvalidUrl`] naming the input.
+pub fn parse_site_url(input: &str) -> Result<Url> {
+    let trimmed = input.trim();
+    let invalid = |reason: &str| Error::InvalidUrl {
+        input: input.to_string(),
+        reason: reason.to_string(),
+    };
+    if trimmed.is_empty() {
+        return Err(invalid("it is empty"));
+    }
+    let with_scheme = if trimmed.contains("://") {
+        trimmed.to_string()
+    } else {
+        format!("https://{trimmed}")
+    };
+    let url = Url::parse(&with_scheme).map_err(|e| invalid(&e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(invalid("only http and https sites can be checked"));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(invalid("it has no host"));
+    }
+    Ok(url)
+}
+
+/// The crawler.
+pub struct Crawler {
+    config: CrawlConfig,
+    fetcher: Arc<Fetcher>,
+}
+
+/// Work in flight: which resource, fetched how.
+struct Job {
+    id: ResourceId,
+    url: Url,
+    method: Method,
+    depth: u32,
+}
+
+impl Crawler {
+    /// A crawler with these settings.
+    ///
+    /// # Errors
+    /// When the HTTP client cannot be built.
+    pub fn new(config: CrawlConfig) -> Result<Self> {
+        let fetcher = Fetcher::new(&config)?;
+        Ok(Self {
+            config,
+            fetcher: Arc::new(fetcher),
+        })
+    }
+
+    /// Requests sent so far by this crawler.
+    #[must_use]
+    pub fn requests(&self) -> usize {
+        self.fetcher.requests.load(Ordering::Relaxed)
+    }
+
+    /// Crawls the site at `start`.
+    ///
+    /// # Errors
+    /// [`Error::SiteUnreachable`] when the start page cannot be fetched at
+    /// all; every later failure is recorded in the graph instead.
+    pub async fn crawl(&self, start: &Url) -> Result<SiteGraph> {
+        let began = Instant::now();
+        let first = self.fetcher.fetch(start, Method::Get, start).await;
+        let start_url = match &first.status {
+            FetchStatus::Ok { .. } => first.final_url.clone().unwrap_or_else(|| start.clone()),
+            other => {
+                return Err(Error::SiteUnreachable {
+                    url: start.to_string(),
+                    status: other.describe(),
+                })
+            }
+        };
+        let mut graph = SiteGraph::new(start_url.clone());
+        let robots = self.robots(&start_url).await;
+        let start_id = graph.intern(&start_url, 0);
+        let mut frontier: VecDeque<Job> = VecDeque::new();
+        let mut queued_pages = 1usize;
+        let mut queued_docs = 0usize;
+        self.record(
+            &mut graph,
+            start_id,
+            first,
+            0,
+            &robots,
+            &mut frontier,
+            &mut queued_pages,
+            &mut queued_docs,
+        );
+        for url in self.sitemap_urls(&start_url, &robots).await {
+            let id = graph.intern(&url, u32::MAX);
+            graph.resources[id].in_sitemap = true;
+            self.enqueue(
+                &mut graph,
+                id,
+                u32::MAX,
+                &robots,
+                &mut frontier,
+                &mut queued_pages,
+                &mut queued_docs,
+            );
+        }
+
+        let mut tasks: JoinSet<(Job, Outcome)> = JoinSet::new();
+        loop {
+            while tasks.len() < self.config.concurrency.max(1) {
+                let Some(job) = frontier.pop_front() else {
+                    break;
+                };
+                let fetcher = Arc::clone(&self.fetcher);
+                let site = start_url.clone();
+                tasks.spawn(async move {
+                    let outcome = fetcher.fetch(&job.url, job.method, &site).await;
+                    (job, outcome)
+                });
+            }
+            let Some(joined) = tasks.join_next().await else {
+                break;
+            };
+            let (job, outcome) = match joined {
+                Ok(done) => done,
+                Err(e) => {
+                    tracing::error!("a fetch task failed: {e}");
+                    continue;
+                }
+            };
+            self.record(
+                &mut graph,
+                job.id,
+                outcome,
+                job.depth,
+                &robots,
+                &mut frontier,
+                &mut queued_pages,
+                &mut queued_docs,
+            );
+        }
+
+        for resource in &mut graph.resources {
+            if resource.status
+                == (FetchStatus::NotFetched {
+                    why: SkipReason::Pending,
+                })
+            {
+                resource.status = FetchStatus::NotFetched {
+                    why: SkipReason::Limit,
+                };
+                graph.stats.truncated = true;
+            }
+        }
+        graph.stats.pages_fetched = graph.pages().count();
+        graph.stats.errors = graph
+            .resources
+            .iter()
+            .filter(|r| r.on_site && r.status.is_failure())
+            .count();
+        graph.stats.robots_excluded = graph
+            .resources
+            .iter()
+            .filter(|r| {
+                r.status
+                    == (FetchStatus::NotFetched {
+                        why: SkipReason::Robots,
+                    })
+            })
+            .count();
+        graph.stats.requests = self.requests();
+        graph.stats.duration_ms = u64::try_from(began.elapsed().as_millis()).unwrap_or(u64::MAX);
+        Ok(graph)
+    }
+
+    /// Stores a fetch outcome and queues the links it found.
+    #[allow(clippy::too_many_arguments)]
+    fn record(
+        &self,
+        graph: &mut SiteGraph,
+        id: ResourceId,
+        outcome: Outcome,
+        depth: u32,
+        robots: &RobotsPolicy,
+        frontier: &mut VecDeque<Job>,
+        queued_pages: &mut usize,
+        queued_docs: &mut usize,
+    ) {
+        let resource = &mut graph.resources[id];
+        resource.status = outcome.status;
+        if let Some(final_url) = outcome.final_url.filter(|f| *f != resource.url) {
+            if !graph.scope.contains(&final_url) {
+                resource.status = FetchStatus::NotFetched {
+                    why: SkipReason::OffSite,
+                };
+            }
+            resource.final_url = Some(final_url);
+        }
+        resource.content = outcome.content;
+        let links: Vec<Url> = match &resource.content {
+            Content::Page(page) => page.links.iter().map(|l| l.target.clone()).collect(),
+            _ => return,
+        };
+        let child_depth = depth.saturating_add(1);
+        for (index, target) in links.into_iter().enumerate() {
+            let target_id = graph.intern(&target, child_depth);
+            graph.resources[target_id]
+                .inbound
+                .push(LinkRef { from: id, index });
+            self.enqueue(
+                graph,
+                target_id,
+                child_depth,
+                robots,
+                frontier,
+                queued_pages,
+                queued_docs,
+            );
+        }
+    }
+
+    /// Queues a pending on-site resource once, within the budgets.
+    #[allow(clippy::too_many_arguments)]
+    fn enqueue(
+        &self,
+        graph: &mut SiteGraph,
+        id: ResourceId,
+        depth: u32,
+        robots: &RobotsPolicy,
+        frontier: &mut VecDeque<Job>,
+        queued_pages: &mut usize,
+        queued_docs: &mut usize,
+    ) {
+        let resource = &mut graph.resources[id];
+        if resource.status
+            != (FetchStatus::NotFetched {
+                why: SkipReason::Pending,
+            })
+        {
+            return;
+        }
+        if !robots.allows(resource.url.as_str()) {
+            resource.status = FetchStatus::NotFetched {
+                why: SkipReason::Robots,
+            };
+            return;
+        }
+        let document = looks_like_document(&resource.url);
+        let (count, method) = if document {
+            (queued_docs, Method::Head)
+        } else {
+            (queued_pages, Method::Get)
+        };
+        if *count >= self.config.max_pages {
+            return; // stays Pending; marked Limit when the crawl ends
+        }
+        *count += 1;
+        resource.status = FetchStatus::NotFetched {
+            why: SkipReason::Queued,
+        };
+        frontier.push_back(Job {
+            id,
+            url: resource.url.clone(),
+            method,
+            depth,
+        });
+    }
+
+    async fn robots(&self, start: &Url) -> RobotsPolicy {
+        let Ok(url) = start.join("/robots.txt") else {
+            return RobotsPolicy::allow_all();
+        };
+        match self.fetcher.fetch_text(&url, start).await {
+            Some((status, body)) if (200..300).contains(&status) => {
+                RobotsPolicy::parse(&self.config.user_agent, &body)
+            }
+            Some((status, _)) => {
+                tracing::info!("robots.txt answered {status}; all pages allowed");
+                RobotsPolicy::allow_all()
+            }
+            None => RobotsPolicy::allow_all(),
+        }
+    }
+
+    /// URLs listed in the site's sitemaps (robots.txt `Sitemap:` lines and
+    /// `/sitemap.xml`), on-site only.
+    async fn sitemap_urls(&self, start: &Url, robots: &RobotsPolicy) -> Vec<Url> {
+        let scope = crate::graph::SiteScope::of(start);
+        let mut pending: VecDeque<Url> = robots
+            .sitemaps()
+            .iter()
+            .filter_map(|s| start.join(s).ok())
+            .filter(|u| scope.contains(u))
+            .collect();
+        if let Ok(default) = start.join("/sitemap.xml") {
+            if !pending.contains(&default) {
+                pending.push_back(default);
+            }
+        }
+        let mut urls = Vec::new();
+        let mut seen = 0;
+        while let Some(sitemap) = pending.pop_front() {
+            seen += 1;
+            if seen > MAX_SITEMAPS {
+                break;
+            }
+            let Some((200..=299, body)) = self.fetcher.fetch_text(&sitemap, start).await else {
+                continue;
+            };
+            for loc in sitemap_locs(&body) {
+                // Absolute as the protocol says, but root-relative ones are
+                // common on hand-made sitemaps: resolve against the sitemap.
+                let Ok(url) = sitemap.join(loc.trim()) else {
+                    continue;
+                };
+                if !scope.contains(&url) {
+                    continue;
+                }
+                if std::path::Path::new(url.path())
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("xml"))
+                {
+                    pending.push_back(url);
+                } else {
+                    urls.push(url);
+                }
+            }
+        }
+        urls
+    }
+}
+
+/// The `<loc>` values of a sitemap or sitemap index.
+fn sitemap_locs(body: &[u8]) -> Vec<String> {
+    let mut reader = quick_xml::Reader::from_reader(body);
+    let mut buf = Vec::new();
+    let mut in_loc = false;
+    let mut locs = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(quick_xml::events::Event::Start(e)) => in_loc = e.local_name().as_ref() == b"loc",
+            Ok(quick_xml::events::Event::End(_)) => in_loc = false,
+            Ok(quick_xml::events::Event::Text(t)) if in_loc => {
+                if let Ok(text) = t.unescape() {
+                    locs.push(text.into_owned());
+                }
+            }
+            Ok(quick_xml::events::Event::Eof) => break,
+            Err(e) => {
+                tracing::warn!(
+                    "sitemap is not valid XML ({e}); read {} URLs before the error",
+                    locs.len()
+                );
+                break;
+            }
+            _ => {}
+        }
+        buf.clear();
+    }
+    locs
+}
+
+/// Counter shared by all fetches of a crawl.
+pub(crate) type RequestCounter = AtomicUsize;

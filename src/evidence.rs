@@ -1,0 +1,483 @@
+//! Evidence: which pages, documents and links name which item.
+//!
+//! # Architecture
+//! - [`ItemMatcher`]: one Aho–Corasick automaton over every normalised rule
+//!   term; a text is scanned once and each item's match groups are checked
+//!   against the set of terms found. A group's weight is the length of its
+//!   terms, so specific wording beats generic wording when several items
+//!   match the same text.
+//! - [`SiteText`]: per-site boilerplate — text blocks and links that repeat
+//!   on many pages are the template (header, menus, footer), not content.
+//! - [`gather`]: candidates per item, scored from the anchor texts and table
+//!   rows that link to a URL, the page's own title, headings and breadcrumb,
+//!   and its URL path.
+
+use std::collections::{HashMap, HashSet};
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use url::Url;
+
+use crate::graph::{LinkRef, ResourceId, SiteGraph};
+use crate::rules::{ChannelKind, RuleSet};
+use crate::textnorm::{item_codes, normalize, percent_decode};
+
+/// Weight added to an item when a text carries its code ("O21").
+const CODE_WEIGHT: u32 = 12;
+/// Separators between a page's name and the agency's name in titles.
+const TITLE_SEPARATORS: &[&str] = &[" :: ", " | ", " - ", " – ", " — ", " » ", " > ", " › "];
+/// Base weight of a link to a social host for `social_link` items.
+const SOCIAL_WEIGHT: u32 = 4;
+/// A block or link is boilerplate when it repeats on this share of pages …
+const TEMPLATE_SHARE: f64 = 0.3;
+/// … and on at least this many pages.
+const TEMPLATE_MIN_PAGES: usize = 3;
+
+struct ItemTerms {
+    groups: Vec<(Vec<usize>, u32)>,
+    exclude: Vec<usize>,
+    url_terms: Vec<String>,
+}
+
+/// Matches texts against every item of a rule set at once.
+pub struct ItemMatcher {
+    automaton: AhoCorasick,
+    term_count: usize,
+    items: Vec<ItemTerms>,
+    codes: HashMap<u32, usize>,
+}
+
+impl ItemMatcher {
+    /// Builds the automaton from the rule set's normalised terms.
+    ///
+    /// # Panics
+    /// Never in practice: the automaton is built from validated, non-empty
+    /// terms, and building one only fails past aho-corasick's size limits.
+    #[must_use]
+    pub fn new(rules: &RuleSet) -> Self {
+        let mut terms: Vec<String> = Vec::new();
+        let mut ids: HashMap<String, usize> = HashMap::new();
+        let mut intern = |term: &str| -> usize {
+            let norm = normalize(term);
+            if let Some(&id) = ids.get(&norm) {
+                return id;
+            }
+            terms.push(norm.clone());
+            ids.insert(norm, terms.len() - 1);
+            terms.len() - 1
+        };
+        let mut items = Vec::new();
+        for item in &rules.items {
+            let groups = item
+                .match_groups
+                .iter()
+                .map(|g| {
+                    let ids: Vec<usize> = g.iter().map(|t| intern(t)).collect();
+                    let weight = g
+                        .iter()
+                        .map(|t| normalize(t).chars().count())
+                        .sum::<usize>();
+                    (ids, u32::try_from(weight).unwrap_or(u32::MAX))
+                })
+                .collect();
+            let exclude = item.exclude.iter().map(|t| intern(t)).collect();
+            let url_terms = item
+                .url_terms
+                .iter()
+                .map(|t| t.to_ascii_lowercase())
+                .collect();
+            items.push(ItemTerms {
+                groups,
+                exclude,
+                url_terms,
+            });
+        }
+        let codes = rules
+            .items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, item)| {
+                let digits = item.id().trim_start_matches(|c: char| !c.is_ascii_digit());
+                digits.parse().ok().map(|n| (n, i))
+            })
+            .collect();
+        #[allow(clippy::expect_used)]
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(&terms)
+            .expect("rule terms build an automaton");
+        Self {
+            automaton,
+            term_count: terms.len(),
+            items,
+            codes,
+        }
+    }
+
+    /// Number of items.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether there are no items.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Per-item scores of a text (0 = no match). No competition.
+    #[must_use]
+    pub fn scores(&self, text: &str) -> Vec<u32> {
+        let norm = normalize(text);
+        let mut found = vec![false; self.term_count];
+        for m in self.automaton.find_overlapping_iter(&norm) {
+            found[m.pattern().as_usize()] = true;
+        }
+        self.items
+            .iter()
+            .map(|item| {
+                if item.exclude.iter().any(|&t| found[t]) {
+                    return 0;
+                }
+                item.groups
+                    .iter()
+                    .filter(|(ids, _)| ids.iter().all(|&t| found[t]))
+                    .map(|(_, w)| *w)
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect()
+    }
+
+    /// Scores of a naming text (anchor, row, title): item codes count, a
+    /// text that is mostly the item's name scores higher than one that
+    /// mentions it in passing, and only the best-matching items keep their
+    /// score. Page titles are split at their separators ("ชื่อหน้า :: ชื่อหน่วยงาน")
+    /// and scored by their best part.
+    #[must_use]
+    pub fn naming_scores(&self, text: &str) -> Vec<u32> {
+        let mut best = vec![0u32; self.items.len()];
+        for part in TITLE_SEPARATORS.iter().fold(vec![text], |parts, sep| {
+            parts.iter().flat_map(|p| p.split(sep)).collect()
+        }) {
+            if looks_like_url(part) {
+                continue;
+            }
+            let length = u32::try_from(normalize(part).chars().count())
+                .unwrap_or(u32::MAX)
+                .max(1);
+            let mut scores = self.scores(part);
+            for s in &mut scores {
+                // A text that is basically the item's name ("ร้องเรียนร้องทุกข์"
+                // as a whole menu label) counts half as much again as one that
+                // mentions it among other words.
+                if *s > 0 && *s * 10 >= length * 6 {
+                    *s += *s / 2;
+                }
+            }
+            for code in item_codes(part) {
+                if let Some(&i) = self.codes.get(&code) {
+                    scores[i] += CODE_WEIGHT;
+                }
+            }
+            for (b, s) in best.iter_mut().zip(scores) {
+                *b = (*b).max(s);
+            }
+        }
+        compete(&mut best);
+        best
+    }
+
+    /// Scores of a URL path: match groups on the decoded path plus the
+    /// items' ASCII `url_terms`.
+    #[must_use]
+    pub fn url_scores(&self, url: &Url) -> Vec<u32> {
+        let path = percent_decode(url.path());
+        let query = url.query().map(percent_decode).unwrap_or_default();
+        let text = format!("{path} {query}");
+        let mut scores = self.naming_scores(&text.replace(['-', '_', '/'], " "));
+        let lower = text.to_ascii_lowercase();
+        for (i, item) in self.items.iter().enumerate() {
+            // "corrupt+6-month": every part must appear.
+            let best = item
+                .url_terms
+                .iter()
+                .filter(|t| t.split('+').all(|part| lower.contains(part)))
+                .map(|t| {
+                    // Each extra part makes the term more specific.
+                    let parts = t.split('+').count();
+                    u32::try_from(t.len() - (parts - 1) + 5 * (parts - 1)).unwrap_or(0)
+                })
+                .max()
+                .unwrap_or(0);
+            scores[i] = scores[i].max(best);
+        }
+        compete(&mut scores);
+        scores
+    }
+}
+
+/// Anchor texts that are just a URL or path name nothing.
+fn looks_like_url(text: &str) -> bool {
+    let t = text.trim();
+    t.starts_with('/')
+        || t.starts_with("http://")
+        || t.starts_with("https://")
+        || t.starts_with("www.")
+}
+
+/// Keeps only the maximal scores (ties kept).
+fn compete(scores: &mut [u32]) {
+    let max = scores.iter().copied().max().unwrap_or(0);
+    for s in scores.iter_mut() {
+        if *s < max {
+            *s = 0;
+        }
+    }
+}
+
+/// Site-wide boilerplate: texts and links repeated across many pages.
+pub struct SiteText {
+    template_blocks: HashSet<String>,
+    template_links: HashSet<(Url, String)>,
+}
+
+impl SiteText {
+    /// Finds the template of a crawled site.
+    #[must_use]
+    pub fn new(graph: &SiteGraph) -> Self {
+        let pages: Vec<_> = graph.pages().collect();
+        let threshold = TEMPLATE_MIN_PAGES.max(share(pages.len()));
+        let mut blocks: HashMap<&str, usize> = HashMap::new();
+        let mut links: HashMap<(&Url, &str), usize> = HashMap::new();
+        for (_, page) in &pages {
+            let unique: HashSet<&str> = page.blocks.iter().map(|b| b.text.as_str()).collect();
+            for text in unique {
+                *blocks.entry(text).or_default() += 1;
+            }
+            let unique: HashSet<(&Url, &str)> = page
+                .links
+                .iter()
+                .map(|l| (&l.target, l.text.as_str()))
+                .collect();
+            for link in unique {
+                *links.entry(link).or_default() += 1;
+            }
+        }
+        Self {
+            template_blocks: blocks
+                .into_iter()
+                .filter(|(_, n)| *n >= threshold)
+                .map(|(t, _)| t.to_string())
+                .collect(),
+            template_links: links
+                .into_iter()
+                .filter(|(_, n)| *n >= threshold)
+                .map(|((u, t), _)| (u.clone(), t.to_string()))
+                .collect(),
+        }
+    }
+
+    /// Whether a text block is boilerplate.
+    #[must_use]
+    pub fn is_template_block(&self, text: &str) -> bool {
+        self.template_blocks.contains(text)
+    }
+
+    /// Whether a link is boilerplate (a menu entry on every page).
+    #[must_use]
+    pub fn is_template_link(&self, link: &crate::graph::Link) -> bool {
+        self.template_links
+            .contains(&(link.target.clone(), link.text.clone()))
+    }
+}
+
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_precision_loss
+)]
+fn share(pages: usize) -> usize {
+    (pages as f64 * TEMPLATE_SHARE).ceil() as usize
+}
+
+/// A resource that may be an item's evidence.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    /// The resource (page, document or off-site URL).
+    pub resource: ResourceId,
+    /// How strongly it is named for the item.
+    pub score: u32,
+    /// The link that names it best, if a link does.
+    pub via: Option<LinkRef>,
+    /// A link's text or row, or the page's own title or headings, name the
+    /// item (not just its URL).
+    pub named: bool,
+    /// Every link to it says nothing ("ดาวน์โหลด", "คลิก"), so its file
+    /// name is all that identifies it.
+    pub links_generic: bool,
+}
+
+/// Candidates for every item (index = item index), best first.
+#[must_use]
+pub fn gather(
+    graph: &SiteGraph,
+    rules: &RuleSet,
+    matcher: &ItemMatcher,
+    site: &SiteText,
+) -> Vec<Vec<Candidate>> {
+    let n = matcher.len();
+    let mut per_item: Vec<Vec<Candidate>> = vec![Vec::new(); n];
+    let social: Vec<(usize, &[String])> = rules
+        .items
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| i.channel == Some(ChannelKind::SocialLink))
+        .map(|(idx, i)| (idx, i.social_hosts.as_slice()))
+        .collect();
+    for (id, resource) in graph.resources.iter().enumerate() {
+        let mut anchor = vec![0u32; n];
+        let mut via: Vec<Option<(u32, LinkRef)>> = vec![None; n];
+        let mut links_generic = true;
+        for &link_ref in &resource.inbound {
+            let Some(link) = graph.link(link_ref) else {
+                continue;
+            };
+            let mut scores = matcher.naming_scores(&link.text);
+            if scores.iter().all(|&s| s == 0) && !link.context.is_empty() {
+                scores = matcher.naming_scores(&link.context);
+                for s in &mut scores {
+                    *s = *s * 3 / 4;
+                }
+            }
+            links_generic &= scores.iter().all(|&s| s == 0);
+            // A link inside page content beats the same words in a menu.
+            let bonus = u32::from(!link.chrome && !site.is_template_link(link));
+            for (i, &s) in scores.iter().enumerate() {
+                if s == 0 {
+                    continue;
+                }
+                let s = s + bonus;
+                anchor[i] = anchor[i].max(s);
+                let depth = graph.get(link_ref.from).depth;
+                let better = via[i].is_none_or(|(best, current)| {
+                    s > best || (s == best && depth < graph.get(current.from).depth)
+                });
+                if better {
+                    via[i] = Some((s, link_ref));
+                }
+            }
+        }
+        let mut own = vec![0u32; n];
+        if let Some(page) = resource.page() {
+            let texts = std::iter::once(page.title.as_str())
+                .chain(
+                    page.headings
+                        .iter()
+                        .map(String::as_str)
+                        .filter(|h| !site.is_template_block(h)),
+                )
+                .chain(std::iter::once(page.breadcrumb.as_str()));
+            for text in texts.filter(|t| !t.is_empty()) {
+                for (i, s) in matcher.naming_scores(text).into_iter().enumerate() {
+                    own[i] = own[i].max(s);
+                }
+            }
+        }
+        let url_scores = if resource.on_site {
+            matcher.url_scores(&resource.url)
+        } else {
+            vec![0; n]
+        };
+        for i in 0..n {
+            let social = social
+                .iter()
+                .find(|(idx, _)| *idx == i)
+                .map(|(_, hosts)| *hosts);
+            if let Some(hosts) = social {
+                // Any link to the agency's social account places the channel on
+                // the site; its wording does not matter, its page's depth does.
+                if !resource.on_site
+                    && !resource.inbound.is_empty()
+                    && is_on_hosts(&resource.url, hosts)
+                {
+                    per_item[i].push(Candidate {
+                        resource: id,
+                        score: SOCIAL_WEIGHT,
+                        via: None,
+                        named: true,
+                        links_generic,
+                    });
+                    continue;
+                }
+            }
+            // Agreement counts: a page both linked under the item's name and
+            // titled with it beats a page that only mentions it.
+            let (high, low) = (anchor[i].max(own[i]), anchor[i].min(own[i]));
+            let mut score = high + low / 2 + url_scores[i] / 2;
+            if score == 0 && url_scores[i] > 0 {
+                score = 1;
+            }
+            if score > 0 {
+                per_item[i].push(Candidate {
+                    resource: id,
+                    score,
+                    via: via[i].map(|(_, l)| l),
+                    named: high > 0,
+                    links_generic,
+                });
+            }
+        }
+    }
+    for candidates in &mut per_item {
+        candidates.sort_by(|a, b| {
+            b.score
+                .cmp(&a.score)
+                .then_with(|| {
+                    graph
+                        .get(a.resource)
+                        .depth
+                        .cmp(&graph.get(b.resource).depth)
+                })
+                .then_with(|| {
+                    graph
+                        .get(a.resource)
+                        .url
+                        .as_str()
+                        .len()
+                        .cmp(&graph.get(b.resource).url.as_str().len())
+                })
+        });
+    }
+    per_item
+}
+
+/// Whether a URL is on one of the hosts (or their subdomains).
+#[must_use]
+pub fn is_on_hosts(url: &Url, hosts: &[String]) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let host = host.to_ascii_lowercase();
+    hosts
+        .iter()
+        .any(|h| host == *h || host.ends_with(&format!(".{h}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn social_hosts_match_subdomains() {
+        let hosts = vec!["facebook.com".to_string()];
+        assert!(is_on_hosts(
+            &Url::parse("https://www.facebook.com/x").expect("url"),
+            &hosts
+        ));
+        assert!(!is_on_hosts(
+            &Url::parse("https://notfacebook.com/").expect("url"),
+            &hosts
+        ));
+    }
+}

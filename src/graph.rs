@@ -1,0 +1,376 @@
+//! The site graph: everything the crawler saw, as data for the judge.
+//!
+//! Every URL the crawl met is a [`Resource`]: a fetched HTML [`Page`], a
+//! document checked for reachability, an off-site link that was recorded but
+//! never fetched, or a URL that failed. Inbound links are indexed so the judge
+//! can ask "which main-site pages link to this file, with what anchor text".
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use url::Url;
+
+/// Which hosts count as the agency's main website.
+///
+/// http and https, and the host with or without `www.`, are the same site; the
+/// port must match (so two loopback servers are two sites).
+#[derive(Debug, Clone)]
+pub struct SiteScope {
+    bare_host: String,
+    port: Option<u16>,
+}
+
+impl SiteScope {
+    /// The scope of the site that `start` belongs to.
+    #[must_use]
+    pub fn of(start: &Url) -> Self {
+        Self {
+            bare_host: bare_host(start.host_str().unwrap_or_default()),
+            port: start.port(),
+        }
+    }
+
+    /// Whether `url` is on the main site.
+    #[must_use]
+    pub fn contains(&self, url: &Url) -> bool {
+        matches!(url.scheme(), "http" | "https")
+            && url
+                .host_str()
+                .is_some_and(|h| bare_host(h) == self.bare_host)
+            && url.port() == self.port
+    }
+}
+
+fn bare_host(host: &str) -> String {
+    let host = host.to_ascii_lowercase();
+    host.strip_prefix("www.")
+        .map(str::to_string)
+        .unwrap_or(host)
+}
+
+/// Canonical form used to deduplicate URLs: no fragment.
+#[must_use]
+pub fn canonical(url: &Url) -> Url {
+    let mut url = url.clone();
+    url.set_fragment(None);
+    url
+}
+
+/// Index of a resource in [`SiteGraph::resources`].
+pub type ResourceId = usize;
+
+/// What fetching a URL gave.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum FetchStatus {
+    /// Not fetched (yet, or by design: off-site, robots.txt, limits).
+    NotFetched {
+        /// Why.
+        why: SkipReason,
+    },
+    /// Answered with a success status.
+    Ok {
+        /// HTTP status.
+        status: u16,
+    },
+    /// Answered with an error status (after retries).
+    Http {
+        /// HTTP status.
+        status: u16,
+    },
+    /// No usable answer: timeout, connection or TLS failure, redirect loop.
+    Failed {
+        /// Plain description of the failure.
+        error: String,
+    },
+}
+
+impl FetchStatus {
+    /// Whether the resource answered with success.
+    #[must_use]
+    pub fn is_ok(&self) -> bool {
+        matches!(self, FetchStatus::Ok { .. })
+    }
+
+    /// Whether the resource was tried and failed.
+    #[must_use]
+    pub fn is_failure(&self) -> bool {
+        matches!(self, FetchStatus::Http { .. } | FetchStatus::Failed { .. })
+    }
+
+    /// Short description for reports: "404", "timeout", …
+    #[must_use]
+    pub fn describe(&self) -> String {
+        match self {
+            FetchStatus::NotFetched { why } => format!("not fetched ({why:?})"),
+            FetchStatus::Ok { status } | FetchStatus::Http { status } => status.to_string(),
+            FetchStatus::Failed { error } => error.clone(),
+        }
+    }
+}
+
+/// Why a URL was not fetched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipReason {
+    /// Not yet reached.
+    Pending,
+    /// In the crawl frontier.
+    Queued,
+    /// On another host; recorded, never crawled.
+    OffSite,
+    /// Disallowed by robots.txt.
+    Robots,
+    /// The page or request budget ran out.
+    Limit,
+    /// Not http(s) (mailto:, tel:, javascript:).
+    Scheme,
+}
+
+/// What a fetched resource turned out to be.
+#[derive(Debug, Clone)]
+pub enum Content {
+    /// Nothing known (not fetched, or failed).
+    Unknown,
+    /// An HTML page, parsed.
+    Page(Box<Page>),
+    /// A document or other non-HTML file (PDF, DOC, image, …).
+    Document {
+        /// Content-Type as served.
+        content_type: String,
+    },
+}
+
+/// One URL the crawl met.
+#[derive(Debug, Clone)]
+pub struct Resource {
+    /// Canonical URL as linked.
+    pub url: Url,
+    /// Where redirects ended, when different.
+    pub final_url: Option<Url>,
+    /// Whether the URL is on the main site.
+    pub on_site: bool,
+    /// Fetch outcome.
+    pub status: FetchStatus,
+    /// What it is.
+    pub content: Content,
+    /// Links pointing here from fetched main-site pages.
+    pub inbound: Vec<LinkRef>,
+    /// Clicks from the start page (`u32::MAX` when only in the sitemap).
+    pub depth: u32,
+    /// Listed in sitemap.xml.
+    pub in_sitemap: bool,
+}
+
+impl Resource {
+    /// The parsed page, if this is an HTML page.
+    #[must_use]
+    pub fn page(&self) -> Option<&Page> {
+        match &self.content {
+            Content::Page(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// Whether this is a (non-HTML) document.
+    #[must_use]
+    pub fn is_document(&self) -> bool {
+        matches!(self.content, Content::Document { .. })
+            || (matches!(self.content, Content::Unknown) && looks_like_document(&self.url))
+    }
+}
+
+/// A link from a page: `(page, index into its links)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LinkRef {
+    /// The linking page.
+    pub from: ResourceId,
+    /// Index in that page's [`Page::links`].
+    pub index: usize,
+}
+
+/// A parsed HTML page.
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    /// `<title>`.
+    pub title: String,
+    /// Headings h1–h4 outside navigation chrome.
+    pub headings: Vec<String>,
+    /// Breadcrumb trail text.
+    pub breadcrumb: String,
+    /// Text blocks in document order.
+    pub blocks: Vec<Block>,
+    /// Links in document order.
+    pub links: Vec<Link>,
+    /// Forms.
+    pub forms: Vec<Form>,
+    /// `<iframe src>` / `<embed src>` targets.
+    pub frames: Vec<Url>,
+    /// Images outside navigation chrome.
+    pub content_images: usize,
+    /// `<link rel=canonical>`.
+    pub canonical: Option<Url>,
+}
+
+/// A block of text (paragraph, cell, list item, heading).
+#[derive(Debug, Clone)]
+pub struct Block {
+    /// Whitespace-collapsed text.
+    pub text: String,
+    /// Inside navigation chrome (nav, header, footer, menus, sidebars).
+    pub chrome: bool,
+    /// A heading (h1–h6).
+    pub heading: bool,
+}
+
+/// A hyperlink.
+#[derive(Debug, Clone)]
+pub struct Link {
+    /// Absolute, canonical target.
+    pub target: Url,
+    /// Anchor text (with image alt text) and title attribute.
+    pub text: String,
+    /// Text of the enclosing row / list item / paragraph.
+    pub context: String,
+    /// Inside navigation chrome.
+    pub chrome: bool,
+}
+
+/// An HTML form.
+#[derive(Debug, Clone)]
+pub struct Form {
+    /// Resolved action URL (the page itself when empty).
+    pub action: Url,
+    /// Has a `<textarea>`.
+    pub has_textarea: bool,
+    /// Visible text-like inputs (text, email, tel, file, select).
+    pub inputs: usize,
+    /// Inside navigation chrome (a header search box, a sidebar widget).
+    pub chrome: bool,
+}
+
+impl Form {
+    /// Whether the form can carry a message (not just a search box).
+    #[must_use]
+    pub fn is_usable(&self) -> bool {
+        self.has_textarea || self.inputs >= 2
+    }
+}
+
+/// Counters of a crawl.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CrawlStats {
+    /// HTML pages fetched and parsed.
+    pub pages_fetched: usize,
+    /// HTTP requests sent (including robots.txt, sitemap, retries, HEADs).
+    pub requests: usize,
+    /// Wall time of the crawl.
+    pub duration_ms: u64,
+    /// Resources that failed (HTTP error or network failure).
+    pub errors: usize,
+    /// URLs skipped because of robots.txt.
+    pub robots_excluded: usize,
+    /// Whether a limit stopped the crawl before the frontier was empty.
+    pub truncated: bool,
+}
+
+/// Everything a crawl found.
+#[derive(Debug, Clone)]
+pub struct SiteGraph {
+    /// The start URL (after redirects).
+    pub start: Url,
+    /// Main-site scope.
+    pub scope: SiteScope,
+    /// All resources; ids are indexes.
+    pub resources: Vec<Resource>,
+    index: HashMap<Url, ResourceId>,
+    /// Crawl counters.
+    pub stats: CrawlStats,
+}
+
+impl SiteGraph {
+    /// An empty graph for a site starting at `start`.
+    #[must_use]
+    pub fn new(start: Url) -> Self {
+        Self {
+            scope: SiteScope::of(&start),
+            start,
+            resources: Vec::new(),
+            index: HashMap::new(),
+            stats: CrawlStats::default(),
+        }
+    }
+
+    /// The id of `url`, adding it (not fetched) when new.
+    pub fn intern(&mut self, url: &Url, depth: u32) -> ResourceId {
+        let url = canonical(url);
+        if let Some(&id) = self.index.get(&url) {
+            let r = &mut self.resources[id];
+            r.depth = r.depth.min(depth);
+            return id;
+        }
+        let on_site = self.scope.contains(&url);
+        let why = if !matches!(url.scheme(), "http" | "https") {
+            SkipReason::Scheme
+        } else if on_site {
+            SkipReason::Pending
+        } else {
+            SkipReason::OffSite
+        };
+        let id = self.resources.len();
+        self.resources.push(Resource {
+            url: url.clone(),
+            final_url: None,
+            on_site,
+            status: FetchStatus::NotFetched { why },
+            content: Content::Unknown,
+            inbound: Vec::new(),
+            depth,
+            in_sitemap: false,
+        });
+        self.index.insert(url, id);
+        id
+    }
+
+    /// The id of a known URL.
+    #[must_use]
+    pub fn id_of(&self, url: &Url) -> Option<ResourceId> {
+        self.index.get(&canonical(url)).copied()
+    }
+
+    /// The resource with this id.
+    #[must_use]
+    pub fn get(&self, id: ResourceId) -> &Resource {
+        &self.resources[id]
+    }
+
+    /// The link a [`LinkRef`] points at.
+    #[must_use]
+    pub fn link(&self, link: LinkRef) -> Option<&Link> {
+        self.resources[link.from].page()?.links.get(link.index)
+    }
+
+    /// Fetched HTML pages with their ids.
+    pub fn pages(&self) -> impl Iterator<Item = (ResourceId, &Page)> {
+        self.resources
+            .iter()
+            .enumerate()
+            .filter_map(|(id, r)| r.page().map(|p| (id, p)))
+    }
+}
+
+/// File extensions that are documents rather than pages.
+pub const DOCUMENT_EXTENSIONS: &[&str] = &[
+    "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "rtf", "zip", "rar", "7z",
+    "jpg", "jpeg", "png", "gif", "bmp", "webp", "tif", "tiff", "mp4", "mp3", "csv",
+];
+
+/// Whether a URL's path ends in a document extension.
+#[must_use]
+pub fn looks_like_document(url: &Url) -> bool {
+    url.path()
+        .rsplit('/')
+        .next()
+        .and_then(|name| name.rsplit_once('.'))
+        .is_some_and(|(_, ext)| DOCUMENT_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()))
+}

@@ -1,0 +1,123 @@
+//! Plain text for a terminal: scores first, then every item with its URL or
+//! its reasons.
+
+use std::fmt::Write as _;
+
+use super::{Lang, Report};
+use crate::score::round2;
+
+struct Labels {
+    site: &'static str,
+    year: &'static str,
+    oit: &'static str,
+    indicator: &'static str,
+    passed: &'static str,
+    crawl: &'static str,
+    submit: &'static str,
+    ita: &'static str,
+    truncated: &'static str,
+}
+
+const TH: Labels = Labels {
+    site: "เว็บไซต์",
+    year: "ปีที่ประเมิน",
+    oit: "คะแนน OIT (คาดการณ์)",
+    indicator: "ตัวชี้วัด",
+    passed: "ผ่าน",
+    crawl: "การสำรวจเว็บไซต์",
+    submit: "URL ที่ควรตอบ",
+    ita: "คะแนน ITA (คาดการณ์)",
+    truncated: "หมายเหตุ: การสำรวจหยุดก่อนครบทุกหน้า (ถึงขีดจำกัดจำนวนหน้า) ผลอาจไม่ครบ",
+};
+
+const EN: Labels = Labels {
+    site: "Site",
+    year: "Assessment year",
+    oit: "Predicted OIT score",
+    indicator: "Indicator",
+    passed: "passed",
+    crawl: "Crawl",
+    submit: "URL to submit",
+    ita: "Predicted ITA score",
+    truncated: "Note: the crawl stopped at the page limit; results may be incomplete",
+};
+
+/// Renders the report as text.
+#[must_use]
+pub fn render(report: &Report) -> String {
+    let l = match report.lang {
+        Lang::Th => &TH,
+        Lang::En => &EN,
+    };
+    let mut out = String::new();
+    let passed = report.items.iter().filter(|i| i.score == 100).count();
+    let _ = writeln!(
+        out,
+        "oitcheck {} — {}",
+        report.tool.version, report.framework
+    );
+    let _ = writeln!(out, "{}: {}", l.site, report.site);
+    let _ = writeln!(out, "{}: {}", l.year, report.assessment_year);
+    let _ = writeln!(
+        out,
+        "{}: {:.2}  ({} {}/{})",
+        l.oit,
+        round2(report.scores.oit),
+        l.passed,
+        passed,
+        report.items.len()
+    );
+    for (id, value) in &report.scores.indicators {
+        let _ = write!(out, "  {} {id}: {:.2}", l.indicator, round2(*value));
+        let subs: Vec<String> = report
+            .scores
+            .sub_indicators
+            .iter()
+            .filter(|(sub, _)| sub.split('.').next() == Some(id.as_str()))
+            .map(|(sub, v)| format!("{sub} {:.2}", round2(*v)))
+            .collect();
+        let _ = writeln!(out, "  [{}]", subs.join(", "));
+    }
+    if let Some(ita) = &report.ita {
+        let _ = writeln!(
+            out,
+            "{}: {:.2}{}",
+            l.ita,
+            round2(ita.total),
+            ita.grade
+                .as_ref()
+                .map(|g| format!(" ({g})"))
+                .unwrap_or_default()
+        );
+    }
+    let _ = writeln!(
+        out,
+        "{}: {} pages, {} requests, {} errors, {:.1}s",
+        l.crawl,
+        report.crawl.pages_fetched,
+        report.crawl.requests,
+        report.crawl.errors,
+        report.crawl.duration_ms as f64 / 1000.0
+    );
+    if report.crawl.truncated {
+        let _ = writeln!(out, "{}", l.truncated);
+    }
+    out.push('\n');
+    for item in &report.items {
+        let title = match report.lang {
+            Lang::Th => &item.title,
+            Lang::En => &item.title_en,
+        };
+        let mark = if item.score == 100 { "✔" } else { "✘" };
+        let _ = writeln!(out, "{mark} {:<4} {title}", item.id);
+        if item.score == 100 {
+            if let Some(url) = &item.evidence_url {
+                let _ = writeln!(out, "       {}: {url}", l.submit);
+            }
+        }
+        for reason in &item.reasons {
+            let _ = writeln!(out, "       [{}] {}", reason.code, reason.message);
+        }
+    }
+    out
+}

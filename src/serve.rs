@@ -1,0 +1,270 @@
+//! A static site server on 127.0.0.1 for fixture sites and the demo.
+//!
+//! Serves a folder (or the demo site embedded in the binary) the way
+//! `fixtures/README.md` describes: query strings map to `<path>__<query>`
+//! files, percent-encoded Thai paths are decoded, `_site.toml` can force a
+//! status, add redirects or a charset. Every request is logged with its time
+//! so tests can measure the crawler's politeness from the server side.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::Response;
+use serde::Deserialize;
+use tokio::sync::oneshot;
+use url::Url;
+
+use crate::error::{Error, Result};
+use crate::textnorm::percent_decode;
+
+/// The demo agency site, embedded so `oitcheck demo` works anywhere.
+pub static DEMO_SITE: include_dir::Dir<'static> =
+    include_dir::include_dir!("$CARGO_MANIFEST_DIR/fixtures/sites/demo");
+
+/// Where the served files come from.
+#[derive(Clone)]
+pub enum SiteSource {
+    /// A folder on disk.
+    Dir(PathBuf),
+    /// A folder embedded in the binary.
+    Embedded(&'static include_dir::Dir<'static>),
+}
+
+impl SiteSource {
+    fn read(&self, path: &str) -> Option<Vec<u8>> {
+        match self {
+            SiteSource::Dir(root) => {
+                let full = root.join(path);
+                // Never serve outside the root.
+                if Path::new(path)
+                    .components()
+                    .any(|c| matches!(c, std::path::Component::ParentDir))
+                {
+                    return None;
+                }
+                std::fs::read(full).ok()
+            }
+            SiteSource::Embedded(dir) => dir.get_file(path).map(|f| f.contents().to_vec()),
+        }
+    }
+}
+
+/// `_site.toml`: per-site serving quirks.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SiteConfig {
+    charset: Option<String>,
+    #[serde(default)]
+    status: HashMap<String, u16>,
+    #[serde(default)]
+    redirects: HashMap<String, String>,
+}
+
+/// One request the server received.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    /// Method.
+    pub method: String,
+    /// Path with query.
+    pub target: String,
+    /// When it arrived.
+    pub at: Instant,
+}
+
+struct Shared {
+    source: SiteSource,
+    config: SiteConfig,
+    hits: Mutex<Vec<Hit>>,
+}
+
+/// A running site server; stops when dropped.
+pub struct SiteServer {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    shutdown: Option<oneshot::Sender<()>>,
+}
+
+impl SiteServer {
+    /// Starts serving on 127.0.0.1 with a free port.
+    ///
+    /// # Errors
+    /// When the port cannot be bound or `_site.toml` is invalid.
+    pub async fn start(source: SiteSource) -> Result<Self> {
+        let what = match &source {
+            SiteSource::Dir(p) => p.display().to_string(),
+            SiteSource::Embedded(_) => "the embedded demo site".to_string(),
+        };
+        let config = match source.read("_site.toml") {
+            Some(bytes) => {
+                toml::from_str(&String::from_utf8_lossy(&bytes)).map_err(|e| Error::Serve {
+                    what: format!("{what}/_site.toml"),
+                    source: std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()),
+                })?
+            }
+            None => SiteConfig::default(),
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .map_err(|source| Error::Serve {
+                what: what.clone(),
+                source,
+            })?;
+        let addr = listener
+            .local_addr()
+            .map_err(|source| Error::Serve { what, source })?;
+        let shared = Arc::new(Shared {
+            source,
+            config,
+            hits: Mutex::new(Vec::new()),
+        });
+        let app = axum::Router::new()
+            .fallback(handle)
+            .with_state(Arc::clone(&shared));
+        let (tx, rx) = oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let server = axum::serve(listener, app).with_graceful_shutdown(async {
+                let _ = rx.await;
+            });
+            if let Err(e) = server.await {
+                tracing::error!("site server stopped: {e}");
+            }
+        });
+        Ok(Self {
+            addr,
+            shared,
+            shutdown: Some(tx),
+        })
+    }
+
+    /// The site's root URL.
+    ///
+    /// # Panics
+    /// Never: a socket address always forms a valid URL.
+    #[must_use]
+    pub fn url(&self) -> Url {
+        #[allow(clippy::expect_used)]
+        Url::parse(&format!("http://{}/", self.addr)).expect("socket address is a valid URL")
+    }
+
+    /// Requests received so far.
+    #[must_use]
+    pub fn hits(&self) -> Vec<Hit> {
+        match self.shared.hits.lock() {
+            Ok(h) => h.clone(),
+            Err(p) => p.into_inner().clone(),
+        }
+    }
+}
+
+impl Drop for SiteServer {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    let target = request
+        .uri()
+        .path_and_query()
+        .map_or_else(|| "/".to_string(), |p| p.as_str().to_string());
+    if let Ok(mut hits) = shared.hits.lock() {
+        hits.push(Hit {
+            method: request.method().to_string(),
+            target: target.clone(),
+            at: Instant::now(),
+        });
+    }
+    let path = percent_decode(request.uri().path());
+    if let Some(location) = shared.config.redirects.get(&path) {
+        return respond(
+            StatusCode::MOVED_PERMANENTLY,
+            Some((header::LOCATION, location.as_str())),
+            Vec::new(),
+        );
+    }
+    if let Some(&status) = shared
+        .config
+        .status
+        .get(&path)
+        .or_else(|| shared.config.status.get(&target))
+    {
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        return respond(status, None, b"error".to_vec());
+    }
+    let mut file = path.trim_start_matches('/').to_string();
+    if file.is_empty() || file.ends_with('/') {
+        file.push_str("index.html");
+    }
+    if let Some(query) = request.uri().query() {
+        file = format!("{file}__{}", percent_decode(query));
+    }
+    let name = file.rsplit('/').next().unwrap_or_default();
+    if name.starts_with('_') || name == "expected.json" {
+        return respond(StatusCode::NOT_FOUND, None, b"not found".to_vec());
+    }
+    let Some(body) = shared.source.read(&file) else {
+        return respond(
+            StatusCode::NOT_FOUND,
+            None,
+            "<html><body><h1>404 ไม่พบหน้า</h1></body></html>"
+                .as_bytes()
+                .to_vec(),
+        );
+    };
+    let content_type = content_type(&file, shared.config.charset.as_deref());
+    respond(
+        StatusCode::OK,
+        Some((header::CONTENT_TYPE, content_type.as_str())),
+        body,
+    )
+}
+
+fn respond(
+    status: StatusCode,
+    header: Option<(header::HeaderName, &str)>,
+    body: Vec<u8>,
+) -> Response {
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() = status;
+    if let Some((name, value)) = header {
+        if let Ok(value) = HeaderValue::from_str(value) {
+            response.headers_mut().insert(name, value);
+        }
+    }
+    response
+}
+
+fn content_type(file: &str, charset: Option<&str>) -> String {
+    let name = file.split("__").next().unwrap_or(file);
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    let mime = match ext.as_str() {
+        "pdf" => "application/pdf",
+        "doc" => "application/msword",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xls" => "application/vnd.ms-excel",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "gif" => "image/gif",
+        "xml" => "application/xml",
+        "txt" => "text/plain",
+        "css" => "text/css",
+        "js" => "application/javascript",
+        _ => "text/html",
+    };
+    match charset {
+        Some(c) if mime == "text/html" => format!("{mime}; charset={c}"),
+        _ => mime.to_string(),
+    }
+}

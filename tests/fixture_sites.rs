@@ -1,0 +1,199 @@
+//! Every fixture site under fixtures/sites/ is served on 127.0.0.1, crawled by
+//! the real crawler and judged; all verdicts, reasons, evidence URLs and
+//! scores must match the site's expected.json.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use oitcheck::crawl::CrawlConfig;
+use oitcheck::report::{Lang, Report};
+use oitcheck::rules::RuleSet;
+use oitcheck::serve::{SiteServer, SiteSource};
+use oitcheck::CheckOptions;
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+struct Expected {
+    year: u32,
+    items: BTreeMap<String, ExpectedItem>,
+    scores: ExpectedScores,
+}
+
+#[derive(Debug, Deserialize)]
+struct ExpectedItem {
+    verdict: String,
+    #[serde(default)]
+    evidence: Vec<String>,
+    #[serde(default)]
+    reasons: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ExpectedScores {
+    indicators: BTreeMap<String, f64>,
+    oit: f64,
+}
+
+fn site_dir(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/sites")
+        .join(name)
+}
+
+/// Crawls a fixture site at its expected year with politeness off (loopback).
+async fn check_site(name: &str) -> (Expected, Report) {
+    let dir = site_dir(name);
+    let expected: Expected = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("expected.json")).expect("expected.json is readable"),
+    )
+    .expect("expected.json parses");
+    let server = SiteServer::start(SiteSource::Dir(dir))
+        .await
+        .expect("server starts");
+    let rules = RuleSet::embedded().expect("embedded rules load");
+    let options = CheckOptions {
+        year: expected.year,
+        crawl: CrawlConfig {
+            rate: None,
+            ..CrawlConfig::default()
+        },
+        lang: Lang::Th,
+        iit_eit: None,
+    };
+    let report = oitcheck::check(&server.url(), &rules, &options)
+        .await
+        .expect("site is crawled");
+    (expected, report)
+}
+
+/// The path (and query) of a URL, percent-decoded, as expected.json writes it.
+fn path_of(url: &str) -> String {
+    let parsed = url::Url::parse(url).expect("evidence URL parses");
+    let mut path = oitcheck::textnorm::percent_decode(parsed.path());
+    if let Some(q) = parsed.query() {
+        path.push('?');
+        path.push_str(&oitcheck::textnorm::percent_decode(q));
+    }
+    path
+}
+
+fn compare(name: &str, expected: &Expected, report: &Report) -> String {
+    let mut problems = String::new();
+    assert_eq!(
+        report.items.len(),
+        expected.items.len(),
+        "{name}: item count"
+    );
+    for item in &report.items {
+        let Some(want) = expected.items.get(&item.id) else {
+            let _ = writeln!(problems, "{}: not in expected.json", item.id);
+            continue;
+        };
+        let codes: Vec<&str> = item.reasons.iter().map(|r| r.code).collect();
+        let evidence = item.evidence_url.as_deref().map(path_of);
+        if item.verdict != want.verdict {
+            let _ = writeln!(
+                problems,
+                "{} {}: expected {} {:?}, got {} {:?} evidence {:?}",
+                item.id, item.title, want.verdict, want.reasons, item.verdict, codes, evidence
+            );
+            continue;
+        }
+        if item.verdict == "pass" {
+            let evidence = evidence.unwrap_or_default();
+            if !want.evidence.is_empty() && !want.evidence.contains(&evidence) {
+                let _ = writeln!(
+                    problems,
+                    "{} {}: evidence {evidence} not among {:?}",
+                    item.id, item.title, want.evidence
+                );
+            }
+        } else {
+            let mut got: Vec<&str> = codes.clone();
+            got.sort_unstable();
+            let mut wanted: Vec<&str> = want.reasons.iter().map(String::as_str).collect();
+            wanted.sort_unstable();
+            if got != wanted {
+                let _ = writeln!(
+                    problems,
+                    "{} {}: expected reasons {wanted:?}, got {got:?}",
+                    item.id, item.title
+                );
+            }
+        }
+    }
+    for (id, value) in &expected.scores.indicators {
+        let got = report
+            .scores
+            .indicators
+            .get(id)
+            .copied()
+            .unwrap_or(f64::NAN);
+        if (got - value).abs() > 0.01 {
+            let _ = writeln!(
+                problems,
+                "indicator {id}: expected {value:.4}, got {got:.4}"
+            );
+        }
+    }
+    if (report.scores.oit - expected.scores.oit).abs() > 0.01 {
+        let _ = writeln!(
+            problems,
+            "OIT: expected {:.4}, got {:.4}",
+            expected.scores.oit, report.scores.oit
+        );
+    }
+    problems
+}
+
+async fn assert_site(name: &str) {
+    let (expected, report) = check_site(name).await;
+    assert!(
+        report.crawl.pages_fetched >= 60,
+        "{name}: only {} pages crawled",
+        report.crawl.pages_fetched
+    );
+    let problems = compare(name, &expected, &report);
+    assert!(
+        problems.is_empty(),
+        "{name} differs from expected.json:\n{problems}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_site_matches_expected() {
+    assert_site("demo").await;
+}
+
+/// Mirrors อบจ.บึงกาฬ's 2563 result (seed 000): indicator 9 = 53.40 and
+/// indicator 10 = 56.25, end to end through the crawler.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn seed_000_mirror_site_reproduces_the_2563_scores() {
+    let (expected, report) = check_site("pao-buengkan-2563").await;
+    let problems = compare("pao-buengkan-2563", &expected, &report);
+    assert!(
+        problems.is_empty(),
+        "pao-buengkan-2563 differs from expected.json:\n{problems}"
+    );
+    assert_eq!(
+        oitcheck::score::round2(report.scores.indicators["9"]),
+        53.40
+    );
+    assert_eq!(
+        oitcheck::score::round2(report.scores.indicators["10"]),
+        56.25
+    );
+}
+
+/// windows-874 pages declared only in a meta tag, PHP query-string URLs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tis620_php_site_matches_expected() {
+    assert_site("sao-nongbua-2564").await;
+}
+
+/// WordPress-style site with percent-encoded Thai slugs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wordpress_site_matches_expected() {
+    assert_site("muni-chiangkhan-2565").await;
+}
