@@ -321,11 +321,11 @@ impl RuleSet {
     /// [`Error::InvalidRules`] with the line and field of the first problem.
     pub fn parse(text: &str, file: &str) -> Result<Self> {
         let rules: RuleSet = toml::from_str(text).map_err(|e| {
-            let line = e.span().map_or(0, |s| line_of(text, s.start));
+            let start = e.span().map_or(0, |s| s.start);
             Error::InvalidRules {
                 file: file.to_string(),
-                line,
-                message: e.message().trim().to_string(),
+                line: line_of(text, start),
+                message: format!("{}{}", field_context(text, start), e.message().trim()),
             }
         })?;
         rules.validate(text, file)?;
@@ -465,6 +465,33 @@ impl RuleSet {
     #[must_use]
     pub fn item(&self, id: &str) -> Option<&Item> {
         self.items.iter().find(|i| i.id() == id)
+    }
+}
+
+/// "field `year` of item O5: " for an error at byte `at`: the key on that
+/// line and the item (or table) it belongs to.
+fn field_context(text: &str, at: usize) -> String {
+    let Some(before) = text.get(..at) else {
+        return String::new();
+    };
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = text[line_start..].lines().next().unwrap_or_default();
+    let key = line
+        .split_once('=')
+        .map(|(k, _)| k.trim().trim_matches('"'))
+        .filter(|k| !k.is_empty() && !k.starts_with('['));
+    let owner = before.lines().rev().find_map(|l| {
+        let l = l.trim();
+        if let Some(id) = l.strip_prefix("id = ") {
+            return Some(format!("item {}", id.trim_matches('"')));
+        }
+        l.starts_with('[').then(|| format!("table {l}"))
+    });
+    match (key, owner) {
+        (Some(k), Some(o)) => format!("field `{k}` of {o}: "),
+        (Some(k), None) => format!("field `{k}`: "),
+        (None, Some(o)) => format!("in {o}: "),
+        (None, None) => String::new(),
     }
 }
 
