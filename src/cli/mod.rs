@@ -108,9 +108,10 @@ struct CheckArgs {
     /// Cap on HTML pages fetched.
     #[arg(long, default_value_t = crawl::DEFAULT_MAX_PAGES)]
     max_pages: usize,
-    /// Requests per second to the site (0 = no limit; be polite).
-    #[arg(long, default_value_t = crawl::DEFAULT_RATE)]
-    rate: f64,
+    /// Requests per second to the site (0 = no limit; be polite) [default: 2;
+    /// the demo, served on 127.0.0.1, defaults to no limit].
+    #[arg(long)]
+    rate: Option<f64>,
     /// Requests in flight at once.
     #[arg(long, default_value_t = crawl::DEFAULT_CONCURRENCY)]
     concurrency: usize,
@@ -188,6 +189,11 @@ async fn dispatch(command: Command) -> Result<Exit> {
         Command::Demo { options } => {
             let server = SiteServer::start(SiteSource::Embedded(&DEMO_SITE)).await?;
             eprintln!("oitcheck: serving the demo agency site at {}", server.url());
+            // Our own loopback server: no need to wait between requests.
+            let options = CheckArgs {
+                rate: Some(options.rate.unwrap_or(0.0)),
+                ..options
+            };
             run_check(&server.url(), &options).await
         }
         Command::Rules {
@@ -229,7 +235,7 @@ async fn run_check(site: &url::Url, args: &CheckArgs) -> Result<Exit> {
         year: args.year,
         crawl: CrawlConfig {
             max_pages: args.max_pages,
-            rate: (args.rate > 0.0).then_some(args.rate),
+            rate: Some(args.rate.unwrap_or(crawl::DEFAULT_RATE)).filter(|r| *r > 0.0),
             concurrency: args.concurrency.max(1),
             timeout: Duration::from_secs(args.timeout.max(1)),
             ..CrawlConfig::default()

@@ -259,7 +259,16 @@ pub fn message(rules: &RuleSet, item: &Item, reason: &Reason, lang: Lang) -> Str
             .collect::<Vec<_>>()
             .join(", ")
     };
-    text.replace("{title}", title)
+    let rendered = text
+        // Thai runs words together; a title needs spaces to stand out.
+        .replace(
+            "{title}",
+            &if lang == Lang::Th {
+                format!(" {title} ")
+            } else {
+                title.clone()
+            },
+        )
         .replace("{url}", reason.url.as_ref().map_or("", |u| u.as_str()))
         .replace("{status}", reason.status.as_deref().unwrap_or(""))
         .replace("{years}", &years)
@@ -268,5 +277,6 @@ pub fn message(rules: &RuleSet, item: &Item, reason: &Reason, lang: Lang) -> Str
         .replace(
             "{host}",
             reason.url.as_ref().and_then(|u| u.host_str()).unwrap_or(""),
-        )
+        );
+    crate::textnorm::collapse_whitespace(&rendered)
 }

@@ -16,6 +16,9 @@ struct Labels {
     submit: &'static str,
     ita: &'static str,
     truncated: &'static str,
+    pages: &'static str,
+    requests: &'static str,
+    errors: &'static str,
 }
 
 const TH: Labels = Labels {
@@ -28,6 +31,9 @@ const TH: Labels = Labels {
     submit: "URL ที่ควรตอบ",
     ita: "คะแนน ITA (คาดการณ์)",
     truncated: "หมายเหตุ: การสำรวจหยุดก่อนครบทุกหน้า (ถึงขีดจำกัดจำนวนหน้า) ผลอาจไม่ครบ",
+    pages: "หน้า",
+    requests: "คำขอ",
+    errors: "ข้อผิดพลาด",
 };
 
 const EN: Labels = Labels {
@@ -40,7 +46,15 @@ const EN: Labels = Labels {
     submit: "URL to submit",
     ita: "Predicted ITA score",
     truncated: "Note: the crawl stopped at the page limit; results may be incomplete",
+    pages: "pages",
+    requests: "requests",
+    errors: "errors",
 };
+
+/// "9.1" → 9.1, so indicators sort as numbers ("9" before "10").
+fn numeric(id: &str) -> f64 {
+    id.parse().unwrap_or(f64::MAX)
+}
 
 /// Renders the report as text.
 #[must_use]
@@ -67,7 +81,9 @@ pub fn render(report: &Report) -> String {
         passed,
         report.items.len()
     );
-    for (id, value) in &report.scores.indicators {
+    let mut indicators: Vec<(&String, &f64)> = report.scores.indicators.iter().collect();
+    indicators.sort_by(|a, b| numeric(a.0).total_cmp(&numeric(b.0)));
+    for (id, value) in indicators {
         let _ = write!(out, "  {} {id}: {:.2}", l.indicator, round2(*value));
         let subs: Vec<String> = report
             .scores
@@ -92,11 +108,14 @@ pub fn render(report: &Report) -> String {
     }
     let _ = writeln!(
         out,
-        "{}: {} pages, {} requests, {} errors, {:.1}s",
+        "{}: {} {}, {} {}, {} {}, {:.1}s",
         l.crawl,
         report.crawl.pages_fetched,
+        l.pages,
         report.crawl.requests,
+        l.requests,
         report.crawl.errors,
+        l.errors,
         report.crawl.duration_ms as f64 / 1000.0
     );
     if report.crawl.truncated {
