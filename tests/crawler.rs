@@ -30,6 +30,18 @@ fn page(title: &str, links: &[&str]) -> String {
     format!("<html><head><title>{title}</title></head><body><h1>{title}</h1><ul>{links}</ul></body></html>")
 }
 
+/// A home page linking `n` leaf pages.
+fn numbered_site(n: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pages: Vec<String> = (0..n).map(|i| format!("/p{i}.html")).collect();
+    let refs: Vec<&str> = pages.iter().map(String::as_str).collect();
+    write_site(dir.path(), &[("index.html", &page("home", &refs))]);
+    for p in &pages {
+        write_site(dir.path(), &[(p.trim_start_matches('/'), &page(p, &[]))]);
+    }
+    dir
+}
+
 fn unlimited() -> CrawlConfig {
     CrawlConfig {
         rate: None,
@@ -99,18 +111,7 @@ async fn robots_txt_disallowed_paths_are_never_fetched() {
 
 #[tokio::test]
 async fn requests_respect_the_rate_limit_measured_at_the_server() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let pages: Vec<String> = (0..8).map(|i| format!("/p{i}.html")).collect();
-    let refs: Vec<&str> = pages.iter().map(String::as_str).collect();
-    let mut files = vec![("index.html".to_string(), page("home", &refs))];
-    for p in &pages {
-        files.push((p.trim_start_matches('/').to_string(), page(p, &[])));
-    }
-    let borrowed: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
-    write_site(dir.path(), &borrowed);
+    let dir = numbered_site(8);
     let server = SiteServer::start(SiteSource::Dir(dir.path().to_path_buf()))
         .await
         .expect("server");
@@ -297,18 +298,7 @@ async fn documents_are_checked_with_head_and_dead_ones_recorded() {
 
 #[tokio::test]
 async fn the_page_cap_stops_the_crawl_and_says_so() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let pages: Vec<String> = (0..20).map(|i| format!("/p{i}.html")).collect();
-    let refs: Vec<&str> = pages.iter().map(String::as_str).collect();
-    let mut files = vec![("index.html".to_string(), page("home", &refs))];
-    for p in &pages {
-        files.push((p.trim_start_matches('/').to_string(), page(p, &[])));
-    }
-    let borrowed: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
-    write_site(dir.path(), &borrowed);
+    let dir = numbered_site(20);
     let server = SiteServer::start(SiteSource::Dir(dir.path().to_path_buf()))
         .await
         .expect("server");

@@ -28,6 +28,16 @@ pub enum Method {
     Head,
 }
 
+/// Where following redirects ended.
+enum Hop {
+    /// A final answer on the site (not a redirect).
+    Answer(Url, reqwest::Response),
+    /// A redirect to another host, not followed: target and status.
+    OffSite(Url, u16),
+    /// No usable answer.
+    Failed(String),
+}
+
 /// What one fetch produced.
 #[derive(Debug)]
 pub struct Outcome {
@@ -131,134 +141,114 @@ impl Fetcher {
         }
     }
 
-    /// Fetches `url`, following redirects within the site of `site`.
-    pub async fn fetch(&self, url: &Url, method: Method, site: &Url) -> Outcome {
-        let scope = SiteScope::of(site);
+    /// Sends `method` to `url` and follows redirects while they stay on the
+    /// site; each hop is rate-limited like any request.
+    async fn follow(&self, url: &Url, method: Method, scope: &SiteScope) -> Hop {
         let mut current = url.clone();
-        let mut method = method;
         for _ in 0..=MAX_REDIRECTS {
             let response = match self.send(&current, method).await {
                 Ok(r) => r,
-                Err(error) => {
-                    return outcome(
-                        FetchStatus::Failed { error },
-                        url,
-                        current,
-                        Content::Unknown,
-                    )
-                }
+                Err(error) => return Hop::Failed(error),
             };
             let status = response.status();
-            if status.is_redirection() {
-                let Some(next) = response
-                    .headers()
-                    .get(LOCATION)
-                    .and_then(|l| l.to_str().ok())
-                    .and_then(|l| current.join(l).ok())
-                else {
-                    return outcome(
-                        FetchStatus::Http {
-                            status: status.as_u16(),
-                        },
-                        url,
-                        current,
-                        Content::Unknown,
-                    );
-                };
-                current = next;
-                if !scope.contains(&current) {
-                    tracing::debug!("{url} redirects off-site to {current}; not followed");
-                    return outcome(
-                        FetchStatus::Ok {
-                            status: status.as_u16(),
-                        },
-                        url,
-                        current,
-                        Content::Unknown,
-                    );
-                }
-                continue;
+            let next = response
+                .headers()
+                .get(LOCATION)
+                .and_then(|l| l.to_str().ok())
+                .and_then(|l| current.join(l).ok());
+            let Some(next) = next.filter(|_| status.is_redirection()) else {
+                return Hop::Answer(current, response);
+            };
+            if !scope.contains(&next) {
+                tracing::debug!("{url} redirects off-site to {next}; not followed");
+                return Hop::OffSite(next, status.as_u16());
             }
+            current = next;
+        }
+        Hop::Failed(format!("more than {MAX_REDIRECTS} redirects"))
+    }
+
+    /// Fetches `url`, following redirects within the site of `site`.
+    pub async fn fetch(&self, url: &Url, method: Method, site: &Url) -> Outcome {
+        let scope = SiteScope::of(site);
+        let mut hop = self.follow(url, method, &scope).await;
+        let mut method = method;
+        if let Hop::Answer(_, response) = &hop {
+            // Some servers refuse HEAD; ask again with GET (the body of a
+            // document is still never read).
             if method == Method::Head
                 && matches!(
-                    status,
+                    response.status(),
                     StatusCode::METHOD_NOT_ALLOWED | StatusCode::NOT_IMPLEMENTED
                 )
             {
                 method = Method::Get;
-                continue;
+                hop = self.follow(url, method, &scope).await;
             }
-            if !status.is_success() {
-                return outcome(
-                    FetchStatus::Http {
-                        status: status.as_u16(),
-                    },
-                    url,
-                    current,
-                    Content::Unknown,
-                );
-            }
-            let content_type = response
-                .headers()
-                .get(CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default()
-                .to_string();
-            let ok = FetchStatus::Ok {
-                status: status.as_u16(),
-            };
-            if !is_html(&content_type) || method == Method::Head {
-                // A document: its headers answer the question; the body is
-                // never read (dropping the response closes the stream).
-                return outcome(ok, url, current, Content::Document { content_type });
-            }
-            let body = match self.read_capped(response).await {
-                Ok(body) => body,
-                Err(error) => {
-                    return outcome(
-                        FetchStatus::Failed { error },
-                        url,
-                        current,
-                        Content::Unknown,
-                    )
-                }
-            };
-            let (text, _) = decode::decode(&body, Some(&content_type));
-            let page = extract::extract(&text, &current);
-            return outcome(ok, url, current, Content::Page(Box::new(page)));
         }
-        outcome(
-            FetchStatus::Failed {
-                error: format!("more than {MAX_REDIRECTS} redirects"),
-            },
-            url,
-            current,
-            Content::Unknown,
-        )
+        let (current, response) = match hop {
+            Hop::Answer(current, response) => (current, response),
+            Hop::OffSite(target, status) => {
+                return outcome(FetchStatus::Ok { status }, url, target, Content::Unknown)
+            }
+            Hop::Failed(error) => {
+                return outcome(
+                    FetchStatus::Failed { error },
+                    url,
+                    url.clone(),
+                    Content::Unknown,
+                )
+            }
+        };
+        let status = response.status();
+        if !status.is_success() {
+            return outcome(
+                FetchStatus::Http {
+                    status: status.as_u16(),
+                },
+                url,
+                current,
+                Content::Unknown,
+            );
+        }
+        let content_type = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        let ok = FetchStatus::Ok {
+            status: status.as_u16(),
+        };
+        if !is_html(&content_type) || method == Method::Head {
+            // A document: its headers answer the question; the body is
+            // never read (dropping the response closes the stream).
+            return outcome(ok, url, current, Content::Document { content_type });
+        }
+        match self.read_capped(response).await {
+            Ok(body) => {
+                let (text, _) = decode::decode(&body, Some(&content_type));
+                let page = extract::extract(&text, &current);
+                outcome(ok, url, current, Content::Page(Box::new(page)))
+            }
+            Err(error) => outcome(
+                FetchStatus::Failed { error },
+                url,
+                current,
+                Content::Unknown,
+            ),
+        }
     }
 
     /// Fetches a small text resource (robots.txt, sitemap): status and body.
     pub async fn fetch_text(&self, url: &Url, site: &Url) -> Option<(u16, Vec<u8>)> {
-        let scope = SiteScope::of(site);
-        let mut current = url.clone();
-        for _ in 0..=MAX_REDIRECTS {
-            let response = self.send(&current, Method::Get).await.ok()?;
-            let status = response.status();
-            if status.is_redirection() {
-                current = response
-                    .headers()
-                    .get(LOCATION)
-                    .and_then(|l| l.to_str().ok())
-                    .and_then(|l| current.join(l).ok())?;
-                if !scope.contains(&current) {
-                    return None;
-                }
-                continue;
-            }
-            let body = self.read_capped(response).await.ok()?;
-            return Some((status.as_u16(), body));
-        }
-        None
+        let Hop::Answer(_, response) = self.follow(url, Method::Get, &SiteScope::of(site)).await
+        else {
+            return None;
+        };
+        let status = response.status().as_u16();
+        let body = self.read_capped(response).await.ok()?;
+        Some((status, body))
     }
 
     /// Reads a body up to the configured cap; a longer body is cut there.

@@ -168,40 +168,27 @@ impl Crawler {
                 })
             }
         };
-        let mut graph = SiteGraph::new(start_url.clone());
         let robots = self.robots(&start_url).await;
-        let start_id = graph.intern(&start_url, 0);
-        let mut frontier: VecDeque<Job> = VecDeque::new();
-        let mut queued_pages = 1usize;
-        let mut queued_docs = 0usize;
-        self.record(
-            &mut graph,
-            start_id,
-            first,
-            0,
-            &robots,
-            &mut frontier,
-            &mut queued_pages,
-            &mut queued_docs,
-        );
-        for url in self.sitemap_urls(&start_url, &robots).await {
-            let id = graph.intern(&url, u32::MAX);
-            graph.resources[id].in_sitemap = true;
-            self.enqueue(
-                &mut graph,
-                id,
-                u32::MAX,
-                &robots,
-                &mut frontier,
-                &mut queued_pages,
-                &mut queued_docs,
-            );
+        let mut state = Frontier {
+            graph: SiteGraph::new(start_url.clone()),
+            robots,
+            queue: VecDeque::new(),
+            queued_pages: 1,
+            queued_docs: 0,
+            max_pages: self.config.max_pages,
+        };
+        let start_id = state.graph.intern(&start_url, 0);
+        state.record(start_id, first, 0);
+        for url in self.sitemap_urls(&start_url, &state.robots).await {
+            let id = state.graph.intern(&url, u32::MAX);
+            state.graph.resources[id].in_sitemap = true;
+            state.enqueue(id, u32::MAX);
         }
 
         let mut tasks: JoinSet<(Job, Outcome)> = JoinSet::new();
         loop {
             while tasks.len() < self.config.concurrency.max(1) {
-                let Some(job) = frontier.pop_front() else {
+                let Some(job) = state.queue.pop_front() else {
                     break;
                 };
                 let fetcher = Arc::clone(&self.fetcher);
@@ -214,30 +201,19 @@ impl Crawler {
             let Some(joined) = tasks.join_next().await else {
                 break;
             };
-            let (job, outcome) = match joined {
-                Ok(done) => done,
-                Err(e) => {
-                    tracing::error!("a fetch task failed: {e}");
-                    continue;
-                }
-            };
-            self.record(
-                &mut graph,
-                job.id,
-                outcome,
-                job.depth,
-                &robots,
-                &mut frontier,
-                &mut queued_pages,
-                &mut queued_docs,
-            );
+            match joined {
+                Ok((job, outcome)) => state.record(job.id, outcome, job.depth),
+                Err(e) => tracing::error!("a fetch task failed: {e}"),
+            }
         }
 
+        let mut graph = state.graph;
         for resource in &mut graph.resources {
             if resource.status
                 == (FetchStatus::NotFetched {
                     why: SkipReason::Pending,
                 })
+                && resource.on_site
             {
                 resource.status = FetchStatus::NotFetched {
                     why: SkipReason::Limit,
@@ -264,99 +240,6 @@ impl Crawler {
         graph.stats.requests = self.requests();
         graph.stats.duration_ms = u64::try_from(began.elapsed().as_millis()).unwrap_or(u64::MAX);
         Ok(graph)
-    }
-
-    /// Stores a fetch outcome and queues the links it found.
-    #[allow(clippy::too_many_arguments)]
-    fn record(
-        &self,
-        graph: &mut SiteGraph,
-        id: ResourceId,
-        outcome: Outcome,
-        depth: u32,
-        robots: &RobotsPolicy,
-        frontier: &mut VecDeque<Job>,
-        queued_pages: &mut usize,
-        queued_docs: &mut usize,
-    ) {
-        let resource = &mut graph.resources[id];
-        resource.status = outcome.status;
-        if let Some(final_url) = outcome.final_url.filter(|f| *f != resource.url) {
-            if !graph.scope.contains(&final_url) {
-                resource.status = FetchStatus::NotFetched {
-                    why: SkipReason::OffSite,
-                };
-            }
-            resource.final_url = Some(final_url);
-        }
-        resource.content = outcome.content;
-        let links: Vec<Url> = match &resource.content {
-            Content::Page(page) => page.links.iter().map(|l| l.target.clone()).collect(),
-            _ => return,
-        };
-        let child_depth = depth.saturating_add(1);
-        for (index, target) in links.into_iter().enumerate() {
-            let target_id = graph.intern(&target, child_depth);
-            graph.resources[target_id]
-                .inbound
-                .push(LinkRef { from: id, index });
-            self.enqueue(
-                graph,
-                target_id,
-                child_depth,
-                robots,
-                frontier,
-                queued_pages,
-                queued_docs,
-            );
-        }
-    }
-
-    /// Queues a pending on-site resource once, within the budgets.
-    #[allow(clippy::too_many_arguments)]
-    fn enqueue(
-        &self,
-        graph: &mut SiteGraph,
-        id: ResourceId,
-        depth: u32,
-        robots: &RobotsPolicy,
-        frontier: &mut VecDeque<Job>,
-        queued_pages: &mut usize,
-        queued_docs: &mut usize,
-    ) {
-        let resource = &mut graph.resources[id];
-        if resource.status
-            != (FetchStatus::NotFetched {
-                why: SkipReason::Pending,
-            })
-        {
-            return;
-        }
-        if !robots.allows(resource.url.as_str()) {
-            resource.status = FetchStatus::NotFetched {
-                why: SkipReason::Robots,
-            };
-            return;
-        }
-        let document = looks_like_document(&resource.url);
-        let (count, method) = if document {
-            (queued_docs, Method::Head)
-        } else {
-            (queued_pages, Method::Get)
-        };
-        if *count >= self.config.max_pages {
-            return; // stays Pending; marked Limit when the crawl ends
-        }
-        *count += 1;
-        resource.status = FetchStatus::NotFetched {
-            why: SkipReason::Queued,
-        };
-        frontier.push_back(Job {
-            id,
-            url: resource.url.clone(),
-            method,
-            depth,
-        });
     }
 
     async fn robots(&self, start: &Url) -> RobotsPolicy {
@@ -420,6 +303,83 @@ impl Crawler {
             }
         }
         urls
+    }
+}
+
+/// The crawl in progress: the graph so far and the work queue with its
+/// budgets (pages and documents are capped separately).
+struct Frontier {
+    graph: SiteGraph,
+    robots: RobotsPolicy,
+    queue: VecDeque<Job>,
+    queued_pages: usize,
+    queued_docs: usize,
+    max_pages: usize,
+}
+
+impl Frontier {
+    /// Stores a fetch outcome and queues the links it found.
+    fn record(&mut self, id: ResourceId, outcome: Outcome, depth: u32) {
+        let resource = &mut self.graph.resources[id];
+        resource.status = outcome.status;
+        if let Some(final_url) = outcome.final_url.filter(|f| *f != resource.url) {
+            if !self.graph.scope.contains(&final_url) {
+                resource.status = FetchStatus::NotFetched {
+                    why: SkipReason::OffSite,
+                };
+            }
+            resource.final_url = Some(final_url);
+        }
+        resource.content = outcome.content;
+        let links: Vec<Url> = match &resource.content {
+            Content::Page(page) => page.links.iter().map(|l| l.target.clone()).collect(),
+            _ => return,
+        };
+        let child_depth = depth.saturating_add(1);
+        for (index, target) in links.into_iter().enumerate() {
+            let target_id = self.graph.intern(&target, child_depth);
+            self.graph.resources[target_id]
+                .inbound
+                .push(LinkRef { from: id, index });
+            self.enqueue(target_id, child_depth);
+        }
+    }
+
+    /// Queues a pending on-site resource once, within the budgets.
+    fn enqueue(&mut self, id: ResourceId, depth: u32) {
+        let resource = &mut self.graph.resources[id];
+        if resource.status
+            != (FetchStatus::NotFetched {
+                why: SkipReason::Pending,
+            })
+        {
+            return;
+        }
+        if !self.robots.allows(resource.url.as_str()) {
+            resource.status = FetchStatus::NotFetched {
+                why: SkipReason::Robots,
+            };
+            return;
+        }
+        let document = looks_like_document(&resource.url);
+        let (count, method) = if document {
+            (&mut self.queued_docs, Method::Head)
+        } else {
+            (&mut self.queued_pages, Method::Get)
+        };
+        if *count >= self.max_pages {
+            return; // stays Pending; marked Limit when the crawl ends
+        }
+        *count += 1;
+        resource.status = FetchStatus::NotFetched {
+            why: SkipReason::Queued,
+        };
+        self.queue.push_back(Job {
+            id,
+            url: resource.url.clone(),
+            method,
+            depth,
+        });
     }
 }
 

@@ -82,36 +82,6 @@ pub struct ReportedItem {
     pub evidence: Option<EvidenceNote>,
 }
 
-/// Crawl facts in the report.
-#[derive(Debug, Clone, Serialize)]
-pub struct CrawlSummary {
-    /// HTML pages fetched.
-    pub pages_fetched: usize,
-    /// HTTP requests sent.
-    pub requests: usize,
-    /// Duration in milliseconds.
-    pub duration_ms: u64,
-    /// Main-site URLs that failed.
-    pub errors: usize,
-    /// URLs excluded by robots.txt.
-    pub robots_excluded: usize,
-    /// Whether a limit cut the crawl short.
-    pub truncated: bool,
-}
-
-impl From<&CrawlStats> for CrawlSummary {
-    fn from(s: &CrawlStats) -> Self {
-        Self {
-            pages_fetched: s.pages_fetched,
-            requests: s.requests,
-            duration_ms: s.duration_ms,
-            errors: s.errors,
-            robots_excluded: s.robots_excluded,
-            truncated: s.truncated,
-        }
-    }
-}
-
 /// The whole result of a check.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
@@ -126,7 +96,7 @@ pub struct Report {
     /// Language of messages.
     pub lang: Lang,
     /// Crawl facts.
-    pub crawl: CrawlSummary,
+    pub crawl: CrawlStats,
     /// Items in rule order.
     pub items: Vec<ReportedItem>,
     /// Scores.
@@ -204,7 +174,7 @@ impl Report {
             framework: rules.framework.id.clone(),
             assessment_year: input.year,
             lang: input.lang,
-            crawl: CrawlSummary::from(input.stats),
+            crawl: input.stats.clone(),
             items,
             scores,
             ita,
