@@ -343,11 +343,16 @@ pub fn gather(
             let Some(link) = graph.link(link_ref) else {
                 continue;
             };
+            // The anchor names the target; failing that the row around it,
+            // failing that the heading of its section on an ITA page.
             let mut scores = matcher.naming_scores(&link.text);
-            if scores.iter().all(|&s| s == 0) && !link.context.is_empty() {
-                scores = matcher.naming_scores(&link.context);
+            for (fallback, share) in [(&link.context, 3), (&link.section, 2)] {
+                if scores.iter().any(|&s| s > 0) || fallback.is_empty() || link.chrome {
+                    continue;
+                }
+                scores = matcher.naming_scores(fallback);
                 for s in &mut scores {
-                    *s = *s * 3 / 4;
+                    *s = *s * share / 4;
                 }
             }
             links_generic &= scores.iter().all(|&s| s == 0);

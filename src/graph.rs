@@ -232,6 +232,9 @@ pub struct Link {
     pub text: String,
     /// Text of the enclosing row / list item / paragraph.
     pub context: String,
+    /// The last content heading before the link ("O1 โครงสร้าง" above a
+    /// "คลิกที่นี่" link on an ITA page).
+    pub section: String,
     /// Inside navigation chrome.
     pub chrome: bool,
 }

@@ -135,6 +135,10 @@ pub struct JudgeSettings {
     /// Phrases that mark a page as an empty placeholder.
     #[serde(default)]
     pub placeholder_phrases: Vec<String>,
+    /// Phrases in a page's title or heading that mark a "not found" page
+    /// served with status 200 (a soft 404).
+    #[serde(default)]
+    pub not_found_phrases: Vec<String>,
 }
 
 /// Whether an item is published information or an interactive channel.

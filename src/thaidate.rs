@@ -124,6 +124,16 @@ pub fn find_years(text: &str) -> Vec<YearSpan> {
         };
         let before: String = chars[start.saturating_sub(16)..start].iter().collect();
         if let Some(year) = number.and_then(|n| as_year(n, j - start, &before)) {
+            // "01/10/2563", "15.03.2564": a numeric date maps to its fiscal year.
+            if let Some(month) = numeric_month_before(&chars[..start]) {
+                spans.push(YearSpan::single(year));
+                let fy = fiscal_year_of(year, month);
+                if fy != year {
+                    spans.push(YearSpan::single(fy));
+                }
+                i = j;
+                continue;
+            }
             // A range: "2561-2565", "2561 – 2565", "2561 ถึง 2565", "2566-70".
             if let Some((to, end)) = range_end(&chars, j, year) {
                 spans.push(YearSpan { from: year, to });
@@ -150,12 +160,21 @@ fn as_year(n: u32, digits: usize, before: &str) -> Option<u32> {
     match digits {
         4 if (MIN_BE..=MAX_BE).contains(&n) => Some(n),
         4 if (2000..=MAX_BE - BE_OFFSET).contains(&n) => Some(n + BE_OFFSET),
-        2 if month_before(before).is_some() || before.trim_end().ends_with("พ.ศ.") => {
+        2 if month_before(before).is_some() || short_year_prefix(before) => {
             let year = 2500 + n;
             (MIN_BE..=MAX_BE).contains(&year).then_some(year)
         }
         _ => None,
     }
+}
+
+/// Whether a two-digit number right after this text is a year: "พ.ศ. 64",
+/// "ปีงบประมาณ 64", "ประจำปี 64".
+fn short_year_prefix(before: &str) -> bool {
+    let trimmed = before.trim_end();
+    ["พ.ศ.", "ปี", "ปีงบประมาณ", "ปีงบ", "งบประมาณ"]
+        .iter()
+        .any(|p| trimmed.ends_with(p))
 }
 
 /// The month named right before a number ("15 ต.ค. " or "ตุลาคม "), if any.
@@ -165,6 +184,22 @@ fn month_before(before: &str) -> Option<u32> {
         .iter()
         .find(|(name, _)| trimmed.ends_with(name))
         .map(|(_, month)| *month)
+}
+
+/// The month of a numeric date ending right before a year ("01/10/").
+fn numeric_month_before(before: &[char]) -> Option<u32> {
+    let n = before.len();
+    let sep = *before.last()?;
+    if !matches!(sep, '/' | '.') {
+        return None;
+    }
+    let mut k = n - 1;
+    while k > 0 && before[k - 1].is_ascii_digit() && n - 1 - k < 2 {
+        k -= 1;
+    }
+    let month: u32 = before[k..n - 1].iter().collect::<String>().parse().ok()?;
+    let day_sep = k.checked_sub(1).map(|d| before[d])?;
+    (day_sep == sep && (1..=12).contains(&month)).then_some(month)
 }
 
 /// If a range continues at `pos` after the year `from`, returns its end year
@@ -242,6 +277,15 @@ mod tests {
         assert_eq!(years("31 มี.ค. 2564"), ["2564"]);
         assert_eq!(fiscal_year_of(2563, 10), 2564);
         assert_eq!(fiscal_year_of(2564, 9), 2564);
+    }
+
+    #[test]
+    fn short_and_numeric_forms() {
+        assert_eq!(years("แผนการดำเนินงาน ประจำปี 64"), ["2564"]);
+        assert_eq!(years("ปีงบประมาณ ๖๔"), ["2564"]);
+        assert_eq!(years("ประกาศ ณ วันที่ 01/10/2563"), ["2563", "2564"]);
+        assert_eq!(years("15.03.2564"), ["2564"]);
+        assert!(years("อายุ 64 ปี").is_empty());
     }
 
     #[test]

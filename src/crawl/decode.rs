@@ -10,11 +10,16 @@ use encoding_rs::{Encoding, UTF_8, WINDOWS_874};
 /// Decodes `body` to text; returns the text and the encoding used.
 #[must_use]
 pub fn decode(body: &[u8], content_type: Option<&str>) -> (String, &'static Encoding) {
-    let encoding = Encoding::for_bom(body)
+    let mut encoding = Encoding::for_bom(body)
         .map(|(e, _)| e)
         .or_else(|| content_type.and_then(charset_param).and_then(label))
         .or_else(|| meta_charset(body))
         .unwrap_or_else(|| sniff(body));
+    // Thai sites often declare UTF-8 over TIS-620 bytes (an old page pasted
+    // into a new template): bytes that are not UTF-8 are read as windows-874.
+    if encoding == UTF_8 && std::str::from_utf8(body).is_err() && looks_thai_single_byte(body) {
+        encoding = WINDOWS_874;
+    }
     let (text, _, _) = encoding.decode(body);
     (text.into_owned(), encoding)
 }
@@ -50,6 +55,14 @@ fn meta_charset(body: &[u8]) -> Option<&'static Encoding> {
     None
 }
 
+/// Many bytes in the windows-874 Thai range (0xA1–0xFB) that do not form
+/// UTF-8: a TIS-620 page whatever its label says.
+fn looks_thai_single_byte(body: &[u8]) -> bool {
+    let thai = body.iter().filter(|b| (0xA1..=0xFB).contains(*b)).count();
+    let (_, _, had_errors) = UTF_8.decode(body);
+    had_errors && thai * 20 > body.iter().filter(|b| **b >= 0x80).count() * 19
+}
+
 fn sniff(body: &[u8]) -> &'static Encoding {
     if std::str::from_utf8(body).is_ok() {
         UTF_8
@@ -68,6 +81,14 @@ mod tests {
         let (text, enc) = decode(&bytes, Some("text/html"));
         assert_eq!(enc, WINDOWS_874);
         assert!(text.contains("โครงสร้าง"));
+    }
+
+    #[test]
+    fn tis620_bytes_under_a_utf8_label_are_read_as_thai() {
+        let (bytes, _, _) = WINDOWS_874.encode("<meta charset=\"utf-8\"><p>แผนการจัดซื้อจัดจ้าง</p>");
+        let (text, enc) = decode(&bytes, Some("text/html; charset=UTF-8"));
+        assert_eq!(enc, WINDOWS_874);
+        assert!(text.contains("แผนการจัดซื้อจัดจ้าง"));
     }
 
     #[test]

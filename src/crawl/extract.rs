@@ -136,6 +136,7 @@ pub fn extract(html: &str, base: &Url) -> Page {
                                     target: src.clone(),
                                     text: el.attr("title").unwrap_or_default().to_string(),
                                     context: String::new(),
+                                    section: last_heading(&page),
                                     chrome,
                                 });
                                 page.frames.push(src);
@@ -233,10 +234,12 @@ pub fn extract(html: &str, base: &Url) -> Page {
                 match el.name() {
                     "a" => {
                         if let Some((target, text, context, chrome)) = link.take() {
+                            let section = last_heading(&page);
                             page.links.push(Link {
                                 target,
                                 text: collapse_whitespace(&text),
                                 context,
+                                section,
                                 chrome,
                             });
                         }
@@ -278,6 +281,16 @@ fn flush_frame(page: &mut Page, block: &mut String, frame: Option<&Frame>) {
         chrome: frame.is_some_and(|f| f.chrome),
         heading: frame.is_some_and(|f| f.heading),
     });
+}
+
+/// The last heading outside navigation chrome, if any.
+fn last_heading(page: &Page) -> String {
+    page.blocks
+        .iter()
+        .rev()
+        .find(|b| b.heading && !b.chrome)
+        .map(|b| b.text.clone())
+        .unwrap_or_default()
 }
 
 /// Text of the row, list item or paragraph around a link.
