@@ -349,3 +349,42 @@ async fn an_unreachable_site_and_bad_urls_are_clear_errors() {
         "https://www.example.go.th/"
     );
 }
+
+#[tokio::test]
+async fn robots_txt_rules_for_oitcheck_and_its_crawl_delay_are_honoured() {
+    let dir = numbered_site(3);
+    write_site(
+        dir.path(),
+        &[(
+            "robots.txt",
+            "User-agent: *\nDisallow:\n\nUser-agent: oitcheck\nDisallow: /p2.html\nCrawl-delay: 0.4\n",
+        )],
+    );
+    let server = SiteServer::start(SiteSource::Dir(dir.path().to_path_buf()))
+        .await
+        .expect("server");
+    // The rate limit is off; the site's Crawl-delay still applies.
+    Crawler::new(unlimited())
+        .expect("crawler")
+        .crawl(&server.url())
+        .await
+        .expect("crawl");
+    let hits = server.hits();
+    assert!(
+        hits.iter().all(|h| h.target != "/p2.html"),
+        "our own robots group ignored"
+    );
+    let after_robots: Vec<Instant> = hits
+        .iter()
+        .skip_while(|h| h.target != "/robots.txt")
+        .skip(1)
+        .map(|h| h.at)
+        .collect();
+    assert!(after_robots.len() >= 3);
+    for pair in after_robots.windows(2) {
+        assert!(
+            pair[1].duration_since(pair[0]) >= Duration::from_millis(380),
+            "Crawl-delay not honoured"
+        );
+    }
+}

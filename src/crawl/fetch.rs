@@ -82,28 +82,42 @@ impl Fetcher {
 
     /// Waits for the host's rate limiter.
     async fn polite(&self, url: &Url) {
-        let Some(rate) = self.config.rate.filter(|r| *r > 0.0) else {
-            return;
-        };
-        let key = format!(
-            "{}:{}",
-            url.host_str().unwrap_or_default(),
-            url.port_or_known_default().unwrap_or(0)
-        );
+        let key = host_key(url);
         let limiter = {
             let mut map = match self.limiters.lock() {
                 Ok(map) => map,
                 Err(poisoned) => poisoned.into_inner(),
             };
-            Arc::clone(map.entry(key).or_insert_with(|| {
-                let period = Duration::from_secs_f64(1.0 / rate);
-                let quota = Quota::with_period(period)
-                    .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
-                    .allow_burst(NonZeroU32::MIN);
-                Arc::new(RateLimiter::direct(quota))
-            }))
+            match (map.get(&key), self.config.rate.filter(|r| *r > 0.0)) {
+                (Some(limiter), _) => Arc::clone(limiter),
+                (None, Some(rate)) => {
+                    let limiter = Arc::new(limiter_every(Duration::from_secs_f64(1.0 / rate)));
+                    map.insert(key, Arc::clone(&limiter));
+                    limiter
+                }
+                (None, None) => return,
+            }
         };
         limiter.until_ready().await;
+    }
+
+    /// Honours a robots.txt `Crawl-delay` slower than our own rate (even
+    /// with the rate limit off: the site asked).
+    pub fn respect_crawl_delay(&self, url: &Url, delay: Duration) {
+        let ours = self
+            .config
+            .rate
+            .filter(|r| *r > 0.0)
+            .map(|r| Duration::from_secs_f64(1.0 / r));
+        if ours.is_some_and(|interval| interval >= delay) || delay.is_zero() {
+            return;
+        }
+        tracing::info!("robots.txt asks for {delay:?} between requests; slowing down");
+        let mut map = match self.limiters.lock() {
+            Ok(map) => map,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        map.insert(host_key(url), Arc::new(limiter_every(delay)));
     }
 
     /// Sends one request, retrying 429/5xx and network errors.
@@ -276,6 +290,23 @@ impl Fetcher {
             }
         }
     }
+}
+
+/// One limiter per host and port.
+fn host_key(url: &Url) -> String {
+    format!(
+        "{}:{}",
+        url.host_str().unwrap_or_default(),
+        url.port_or_known_default().unwrap_or(0)
+    )
+}
+
+/// A limiter allowing one request per `period`, no bursts.
+fn limiter_every(period: Duration) -> DefaultDirectRateLimiter {
+    let quota = Quota::with_period(period)
+        .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
+        .allow_burst(NonZeroU32::MIN);
+    RateLimiter::direct(quota)
 }
 
 fn outcome(status: FetchStatus, requested: &Url, current: Url, content: Content) -> Outcome {

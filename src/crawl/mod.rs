@@ -50,6 +50,11 @@ pub const USER_AGENT: &str = concat!(
     env!("CARGO_PKG_VERSION"),
     " (+ITA OIT self-check)"
 );
+/// The product token matched against robots.txt `User-agent` lines.
+pub const ROBOTS_AGENT: &str = "oitcheck";
+/// Longest Crawl-delay honoured; a site asking for more is still crawled,
+/// at this pace.
+const MAX_CRAWL_DELAY: Duration = Duration::from_secs(30);
 /// Longest sitemap chain followed (sitemap indexes).
 const MAX_SITEMAPS: usize = 10;
 
@@ -169,6 +174,10 @@ impl Crawler {
             }
         };
         let robots = self.robots(&start_url).await;
+        if let Some(delay) = robots.crawl_delay().filter(|d| d.is_finite() && *d > 0.0) {
+            let delay = Duration::from_secs_f32(delay).min(MAX_CRAWL_DELAY);
+            self.fetcher.respect_crawl_delay(&start_url, delay);
+        }
         let mut state = Frontier {
             graph: SiteGraph::new(start_url.clone()),
             robots,
@@ -248,7 +257,7 @@ impl Crawler {
         };
         match self.fetcher.fetch_text(&url, start).await {
             Some((status, body)) if (200..300).contains(&status) => {
-                RobotsPolicy::parse(&self.config.user_agent, &body)
+                RobotsPolicy::parse(ROBOTS_AGENT, &body)
             }
             Some((status, _)) => {
                 tracing::info!("robots.txt answered {status}; all pages allowed");
