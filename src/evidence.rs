@@ -240,6 +240,7 @@ fn compete(scores: &mut [u32]) {
 pub struct SiteText {
     template_blocks: HashSet<String>,
     template_links: HashSet<(Url, String)>,
+    template_forms: HashSet<Url>,
 }
 
 impl SiteText {
@@ -250,7 +251,12 @@ impl SiteText {
         let threshold = TEMPLATE_MIN_PAGES.max(share(pages.len()));
         let mut blocks: HashMap<&str, usize> = HashMap::new();
         let mut links: HashMap<(&Url, &str), usize> = HashMap::new();
+        let mut forms: HashMap<&Url, usize> = HashMap::new();
         for (_, page) in &pages {
+            let unique: HashSet<&Url> = page.forms.iter().map(|f| &f.action).collect();
+            for action in unique {
+                *forms.entry(action).or_default() += 1;
+            }
             let unique: HashSet<&str> = page.blocks.iter().map(|b| b.text.as_str()).collect();
             for text in unique {
                 *blocks.entry(text).or_default() += 1;
@@ -275,6 +281,11 @@ impl SiteText {
                 .filter(|(_, n)| *n >= threshold)
                 .map(|((u, t), _)| (u.clone(), t.to_string()))
                 .collect(),
+            template_forms: forms
+                .into_iter()
+                .filter(|(_, n)| *n >= threshold)
+                .map(|(u, _)| u.clone())
+                .collect(),
         }
     }
 
@@ -282,6 +293,13 @@ impl SiteText {
     #[must_use]
     pub fn is_template_block(&self, text: &str) -> bool {
         self.template_blocks.contains(text)
+    }
+
+    /// Whether a form is boilerplate (a search or newsletter box on every
+    /// page posting to the same place).
+    #[must_use]
+    pub fn is_template_form(&self, form: &crate::graph::Form) -> bool {
+        self.template_forms.contains(&form.action)
     }
 
     /// Whether a link is boilerplate (a menu entry on every page).

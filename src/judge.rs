@@ -472,7 +472,11 @@ impl<'a> Judge<'a> {
         if let Some(reason) = self.year_reason(item, &year_texts, fallback) {
             return fail(reason);
         }
-        let missing = self.missing_elements(item, page, &own);
+        // Elements are read from everything the page shows outside navigation
+        // chrome, even text the site repeats elsewhere: the contact page may
+        // carry the same address block as other pages' content.
+        let shown = Self::shown_texts(page);
+        let missing = self.missing_elements(item, page, &shown);
         if !missing.is_empty() {
             let mut reason = Reason::new(ReasonCode::MissingElements, Some(&url));
             reason.elements = missing;
@@ -507,6 +511,24 @@ impl<'a> Judge<'a> {
                 .map(|l| l.text.clone()),
         );
         texts.retain(|t| !t.is_empty());
+        texts
+    }
+
+    /// Title, headings, content blocks and content links outside chrome.
+    fn shown_texts(page: &Page) -> Vec<String> {
+        let mut texts = vec![page.title.clone()];
+        texts.extend(
+            page.blocks
+                .iter()
+                .filter(|b| !b.chrome)
+                .map(|b| b.text.clone()),
+        );
+        texts.extend(
+            page.links
+                .iter()
+                .filter(|l| !l.chrome)
+                .map(|l| l.text.clone()),
+        );
         texts
     }
 
@@ -596,26 +618,25 @@ impl<'a> Judge<'a> {
             ChannelKind::SocialLink => page
                 .links
                 .iter()
-                .any(|l| is_on_hosts(&l.target, &item.social_hosts)),
+                .any(|l| is_on_hosts(&l.target, &item.social_hosts) && !is_share_link(&l.target)),
             ChannelKind::Form => {
                 if self.has_site_form(page) {
                     return true;
                 }
+                // The item's page may list the forms (one per e-service, a
+                // "post a question" page): any content link to an on-site
+                // page with its own form counts.
+                let _ = index;
                 page.links
                     .iter()
-                    .filter(|l| !l.chrome && self.graph.scope.contains(&l.target))
-                    .any(|l| {
-                        let Some(target) = self.graph.id_of(&l.target).map(|id| self.graph.get(id))
-                        else {
-                            return false;
-                        };
-                        let Some(linked) = target.page() else {
-                            return false;
-                        };
-                        self.has_site_form(linked)
-                            && (self.matcher.scores(&l.text)[index] > 0
-                                || self.names_item(index, linked))
+                    .filter(|l| {
+                        !l.chrome
+                            && !self.site.is_template_link(l)
+                            && self.graph.scope.contains(&l.target)
                     })
+                    .filter_map(|l| self.graph.id_of(&l.target))
+                    .filter_map(|id| self.graph.get(id).page())
+                    .any(|linked| self.has_site_form(linked))
             }
         }
     }
@@ -701,11 +722,7 @@ impl<'a> Judge<'a> {
     /// title) and checks each has a phone number or e-mail.
     fn every_person_has_contact(&self, page: &Page) -> bool {
         let mut people: Vec<bool> = Vec::new();
-        for block in page
-            .blocks
-            .iter()
-            .filter(|b| !b.chrome && !self.site.is_template_block(&b.text))
-        {
+        for block in page.blocks.iter().filter(|b| !b.chrome) {
             let text = crate::textnorm::thai_digits_to_ascii(&block.text);
             if PERSON.is_match(&text) && !POSITION_PREFIXES.iter().any(|p| text.starts_with(p)) {
                 people.push(false);
@@ -738,6 +755,18 @@ impl<'a> Judge<'a> {
 
 fn closeness(outcome: &Outcome) -> u8 {
     outcome.reasons.first().map_or(0, |r| r.code.closeness())
+}
+
+/// "Share this page" buttons link to a social host but are not the
+/// agency's own account.
+fn is_share_link(url: &Url) -> bool {
+    let path = url.path().to_ascii_lowercase();
+    ["/sharer", "/share", "/intent/", "/plugins/", "/msg/text"]
+        .iter()
+        .any(|p| path.starts_with(p) || path.contains(p))
+        || url
+            .host_str()
+            .is_some_and(|h| h.starts_with("social-plugins."))
 }
 
 fn is_map_url(url: &Url) -> bool {
