@@ -246,7 +246,7 @@ impl<'a> Judge<'a> {
             }
         }
         let outcome = best_fail.map_or_else(
-            || Outcome::fail(Reason::new(crate::judge::ReasonCode::NotFound, None), None),
+            || Outcome::fail(Reason::new(ReasonCode::NotFound, None), None),
             |(_, o)| o,
         );
         Verdict {
@@ -276,6 +276,7 @@ impl<'a> Judge<'a> {
             let target = resource.final_url.as_ref().unwrap_or(&resource.url);
             if item.channel == Some(ChannelKind::SocialLink)
                 && is_on_hosts(target, &item.social_hosts)
+                && !is_share_link(target)
             {
                 let page = self.best_linking_page(candidate.resource)?;
                 return Some(Outcome {
@@ -296,15 +297,6 @@ impl<'a> Judge<'a> {
             };
             return Some(Outcome::fail(Reason::new(code, Some(target)), linking_page));
         }
-        match &resource.status {
-            FetchStatus::NotFetched { .. } if !resource.is_document() => return None,
-            FetchStatus::Http { .. } | FetchStatus::Failed { .. } => {
-                let mut reason = Reason::new(ReasonCode::NotReachable, Some(&resource.url));
-                reason.status = Some(resource.status.describe());
-                return Some(Outcome::fail(reason, linking_page));
-            }
-            _ => {}
-        }
         // A URL alone names a page or a linked file only when the links to
         // it say nothing; otherwise the words on and around it decide.
         let linked = resource
@@ -318,6 +310,15 @@ impl<'a> Judge<'a> {
         };
         if !identified {
             return None;
+        }
+        match &resource.status {
+            FetchStatus::NotFetched { .. } if !resource.is_document() => return None,
+            FetchStatus::Http { .. } | FetchStatus::Failed { .. } => {
+                let mut reason = Reason::new(ReasonCode::NotReachable, Some(&resource.url));
+                reason.status = Some(resource.status.describe());
+                return Some(Outcome::fail(reason, linking_page));
+            }
+            _ => {}
         }
         match &resource.content {
             Content::Page(page) => {
@@ -441,7 +442,7 @@ impl<'a> Judge<'a> {
             return fail(reason);
         }
         if let Some(kind) = item.channel {
-            if !self.channel_works(index, kind, item, page) {
+            if !self.channel_works(kind, item, page) {
                 return fail(Reason::new(ReasonCode::ChannelNotOnSite, Some(&url)));
             }
         }
@@ -613,7 +614,7 @@ impl<'a> Judge<'a> {
         chars < MIN_CONTENT_CHARS || (says_placeholder && chars < MIN_CONTENT_CHARS * 4)
     }
 
-    fn channel_works(&self, index: usize, kind: ChannelKind, item: &Item, page: &Page) -> bool {
+    fn channel_works(&self, kind: ChannelKind, item: &Item, page: &Page) -> bool {
         match kind {
             ChannelKind::SocialLink => page
                 .links
@@ -626,7 +627,6 @@ impl<'a> Judge<'a> {
                 // The item's page may list the forms (one per e-service, a
                 // "post a question" page): any content link to an on-site
                 // page with its own form counts.
-                let _ = index;
                 page.links
                     .iter()
                     .filter(|l| {
