@@ -35,7 +35,7 @@ pub async fn check(site: &Url, rules: &RuleSet, options: &CheckOptions) -> Resul
         graph.stats.pages_fetched,
         graph.stats.requests
     );
-    let verdicts = Judge::new(&graph, rules, options.year).verdicts();
+    let verdicts = Judge::new(&graph, rules, options.year)?.verdicts();
     Ok(Report::build(ReportInput {
         rules,
         year: options.year,

@@ -49,11 +49,10 @@ pub struct ItemMatcher {
 impl ItemMatcher {
     /// Builds the automaton from the rule set's normalised terms.
     ///
-    /// # Panics
-    /// Never in practice: the automaton is built from validated, non-empty
-    /// terms, and building one only fails past aho-corasick's size limits.
-    #[must_use]
-    pub fn new(rules: &RuleSet) -> Self {
+    /// # Errors
+    /// When the terms exceed the automaton's size limits (a rule file with
+    /// absurdly many or long terms).
+    pub fn new(rules: &RuleSet) -> Result<Self, aho_corasick::BuildError> {
         let mut terms: Vec<String> = Vec::new();
         let mut ids: HashMap<String, usize> = HashMap::new();
         let mut intern = |term: &str| -> usize {
@@ -100,17 +99,15 @@ impl ItemMatcher {
                 digits.parse().ok().map(|n| (n, i))
             })
             .collect();
-        #[allow(clippy::expect_used)]
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
-            .build(&terms)
-            .expect("rule terms build an automaton");
-        Self {
+            .build(&terms)?;
+        Ok(Self {
             automaton,
             term_count: terms.len(),
             items,
             codes,
-        }
+        })
     }
 
     /// Number of items.

@@ -179,12 +179,20 @@ pub struct Judge<'a> {
 
 impl<'a> Judge<'a> {
     /// Prepares the judge (builds the matcher and finds the site template).
-    #[must_use]
-    pub fn new(graph: &'a SiteGraph, rules: &'a RuleSet, year: u32) -> Self {
-        Self {
+    ///
+    /// # Errors
+    /// When the rule set's terms cannot be indexed (caught when a rule file
+    /// is loaded, so only for hand-built rule sets).
+    pub fn new(graph: &'a SiteGraph, rules: &'a RuleSet, year: u32) -> crate::Result<Self> {
+        let matcher = ItemMatcher::new(rules).map_err(|e| crate::Error::InvalidRules {
+            file: rules.framework.id.clone(),
+            line: 0,
+            message: format!("items.match: the terms cannot be indexed: {e}"),
+        })?;
+        Ok(Self {
             graph,
             rules,
-            matcher: ItemMatcher::new(rules),
+            matcher,
             site: SiteText::new(graph),
             year,
             placeholders: rules
@@ -199,7 +207,7 @@ impl<'a> Judge<'a> {
                 .iter()
                 .map(|p| normalize(p))
                 .collect(),
-        }
+        })
     }
 
     /// Verdicts for all items, in rule-file order.
@@ -864,6 +872,7 @@ mod tests {
     fn verdict(graph: &SiteGraph, year: u32, id: &str) -> Verdict {
         let rules = RuleSet::embedded().expect("rules");
         Judge::new(graph, &rules, year)
+            .expect("judge")
             .verdicts()
             .into_iter()
             .find(|v| v.item == id)

@@ -420,6 +420,12 @@ impl RuleSet {
                 );
             }
         }
+        if let Err(e) = crate::evidence::ItemMatcher::new(self) {
+            return fail(
+                find_line(text, "[[items]]"),
+                format!("items.match: the terms cannot be indexed: {e}"),
+            );
+        }
         for code in crate::judge::ReasonCode::ALL {
             if !self.messages.contains_key(code.as_str()) {
                 return fail(

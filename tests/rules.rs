@@ -36,7 +36,7 @@ fn every_rule_file_loads() {
 fn every_official_title_names_its_own_item() {
     let rules = RuleSet::embedded().expect("rules");
     assert_eq!(rules.items.len(), 43);
-    let matcher = ItemMatcher::new(&rules);
+    let matcher = ItemMatcher::new(&rules).expect("matcher");
     for item in &rules.items {
         let got = winners(&matcher, &rules, &item.title_th);
         assert_eq!(got, [item.id()], "title {:?}", item.title_th);
@@ -46,7 +46,7 @@ fn every_official_title_names_its_own_item() {
 #[test]
 fn real_menu_labels_name_the_right_items() {
     let rules = RuleSet::embedded().expect("rules");
-    let matcher = ItemMatcher::new(&rules);
+    let matcher = ItemMatcher::new(&rules).expect("matcher");
     let data = include_str!("data/real-menu-labels.tsv");
     let mut wrong = Vec::new();
     for line in data
