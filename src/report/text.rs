@@ -16,6 +16,7 @@ struct Labels {
     submit: &'static str,
     ita: &'static str,
     truncated: &'static str,
+    checked: &'static str,
     pages: &'static str,
     requests: &'static str,
     errors: &'static str,
@@ -31,6 +32,7 @@ const TH: Labels = Labels {
     submit: "URL ที่ควรตอบ",
     ita: "คะแนน ITA (คาดการณ์)",
     truncated: "หมายเหตุ: การสำรวจหยุดก่อนครบทุกหน้า (ถึงขีดจำกัดจำนวนหน้า) ผลอาจไม่ครบ",
+    checked: "หน้าที่ตรวจพบ",
     pages: "หน้า",
     requests: "คำขอ",
     errors: "ข้อผิดพลาด",
@@ -46,6 +48,7 @@ const EN: Labels = Labels {
     submit: "URL to submit",
     ita: "Predicted ITA score",
     truncated: "Note: the crawl stopped at the page limit; results may be incomplete",
+    checked: "Page found",
     pages: "pages",
     requests: "requests",
     errors: "errors",
@@ -129,10 +132,14 @@ pub fn render(report: &Report) -> String {
         };
         let mark = if item.score == 100 { "✔" } else { "✘" };
         let _ = writeln!(out, "{mark} {:<4} {title}", item.id);
-        if item.score == 100 {
-            if let Some(url) = &item.evidence_url {
+        match (&item.evidence_url, item.score == 100) {
+            (Some(url), true) => {
                 let _ = writeln!(out, "       {}: {url}", l.submit);
             }
+            (Some(url), false) => {
+                let _ = writeln!(out, "       {}: {url}", l.checked);
+            }
+            (None, _) => {}
         }
         for reason in &item.reasons {
             let _ = writeln!(out, "       [{}] {}", reason.code, reason.message);
