@@ -197,3 +197,9 @@ async fn tis620_php_site_matches_expected() {
 async fn wordpress_site_matches_expected() {
     assert_site("muni-chiangkhan-2565").await;
 }
+
+/// Holdout sites: built by people who never saw the matcher or the rules.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn holdout_province_site_matches_expected() {
+    assert_site("holdout-province-2564").await;
+}
