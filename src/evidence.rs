@@ -66,18 +66,26 @@ impl ItemMatcher {
         };
         let mut items = Vec::new();
         for item in &rules.items {
-            let groups = item
+            let weigh = |g: &Vec<String>| {
+                g.iter()
+                    .map(|t| normalize(t).chars().count())
+                    .sum::<usize>()
+            };
+            let mut groups: Vec<(Vec<usize>, u32)> = Vec::new();
+            for (group, halve) in item
                 .match_groups
                 .iter()
-                .map(|g| {
-                    let ids: Vec<usize> = g.iter().map(|t| intern(t)).collect();
-                    let weight = g
-                        .iter()
-                        .map(|t| normalize(t).chars().count())
-                        .sum::<usize>();
-                    (ids, u32::try_from(weight).unwrap_or(u32::MAX))
-                })
-                .collect();
+                .map(|g| (g, false))
+                .chain(item.weak_match.iter().map(|g| (g, true)))
+            {
+                let ids: Vec<usize> = group.iter().map(|t| intern(t)).collect();
+                let weight = if halve {
+                    weigh(group) / 2
+                } else {
+                    weigh(group)
+                };
+                groups.push((ids, u32::try_from(weight.max(1)).unwrap_or(u32::MAX)));
+            }
             let exclude = item.exclude.iter().map(|t| intern(t)).collect();
             let url_terms = item
                 .url_terms

@@ -22,6 +22,8 @@ use crate::thaidate::{find_years, YearSpan};
 
 /// Candidates examined per item, strongest first.
 const MAX_CANDIDATES: usize = 40;
+/// Headings naming this many items make a page an ITA index.
+const HUB_ITEMS: usize = 4;
 /// Content shorter than this (characters, placeholders removed) is empty.
 const MIN_CONTENT_CHARS: usize = 30;
 
@@ -330,7 +332,7 @@ impl<'a> Judge<'a> {
         }
         match &resource.content {
             Content::Page(page) => {
-                Some(self.judge_page(index, item, candidate.resource, page, anchor_text))
+                self.judge_page(index, item, candidate.resource, page, anchor_text)
             }
             _ if resource.is_document() => {
                 Some(self.judge_document(index, item, candidate, anchor_text))
@@ -376,7 +378,7 @@ impl<'a> Judge<'a> {
             texts.push(link.context.clone());
             texts.push(link.section.clone());
         }
-        texts.push(crate::textnorm::percent_decode(resource.url.path()));
+        texts.push(file_name(&resource.url));
         if let Some(page) = self.graph.get(page_id).page() {
             if self.names_item(index, page) {
                 texts.push(page.title.clone());
@@ -411,13 +413,26 @@ impl<'a> Judge<'a> {
         id: ResourceId,
         page: &Page,
         anchor_text: Option<String>,
-    ) -> Outcome {
+    ) -> Option<Outcome> {
         let url = self.graph.get(id).url.clone();
         let fail = |reason: Reason| Outcome::fail(reason, Some(url.clone()));
         if self.is_soft_404(page) {
             let mut reason = Reason::new(ReasonCode::NotReachable, Some(&url));
             reason.status = Some("200 (หน้า \"ไม่พบหน้า\" / soft 404)".to_string());
-            return fail(reason);
+            return Some(fail(reason));
+        }
+        if self.is_hub(page) {
+            // An ITA index names many items in its headings; each item's
+            // evidence is what its section links to, judged on its own.
+            return None;
+        }
+        if self.is_placeholder(page) {
+            // A page with nothing of its own but a link on for the item
+            // ("คลิกที่นี่") is judged by where that link leads.
+            if !self.says_placeholder(page) && self.leads_on(index, page) {
+                return None;
+            }
+            return Some(fail(Reason::new(ReasonCode::ContentNotEvident, Some(&url))));
         }
         let own = self.own_texts(page);
         let matching: Vec<&str> = own
@@ -425,10 +440,8 @@ impl<'a> Judge<'a> {
             .map(String::as_str)
             .filter(|t| self.matcher.scores(t)[index] > 0)
             .collect();
-        if self.is_placeholder(page)
-            || matching.is_empty() && item.channel != Some(ChannelKind::SocialLink)
-        {
-            return fail(Reason::new(ReasonCode::ContentNotEvident, Some(&url)));
+        if matching.is_empty() && item.channel != Some(ChannelKind::SocialLink) {
+            return Some(fail(Reason::new(ReasonCode::ContentNotEvident, Some(&url))));
         }
         // Documents the page links for this item: all content documents on a
         // page dedicated to the item, otherwise those named for it.
@@ -447,11 +460,11 @@ impl<'a> Judge<'a> {
             let (_, dead) = docs[0];
             let mut reason = Reason::new(ReasonCode::NotReachable, Some(&dead.url));
             reason.status = Some(dead.status.describe());
-            return fail(reason);
+            return Some(fail(reason));
         }
         if let Some(kind) = item.channel {
             if !self.channel_works(kind, item, page) {
-                return fail(Reason::new(ReasonCode::ChannelNotOnSite, Some(&url)));
+                return Some(fail(Reason::new(ReasonCode::ChannelNotOnSite, Some(&url))));
             }
         }
         // Years near the item's wording: matching texts, the rows around
@@ -475,11 +488,11 @@ impl<'a> Judge<'a> {
         for (link, resource) in &docs {
             year_texts.push(link.text.clone());
             year_texts.push(link.context.clone());
-            year_texts.push(crate::textnorm::percent_decode(resource.url.path()));
+            year_texts.push(file_name(&resource.url));
         }
         let fallback: &[String] = if dedicated { &own } else { &[] };
         if let Some(reason) = self.year_reason(item, &year_texts, fallback) {
-            return fail(reason);
+            return Some(fail(reason));
         }
         // Elements are read from everything the page shows outside navigation
         // chrome, even text the site repeats elsewhere: the contact page may
@@ -489,9 +502,9 @@ impl<'a> Judge<'a> {
         if !missing.is_empty() {
             let mut reason = Reason::new(ReasonCode::MissingElements, Some(&url));
             reason.elements = missing;
-            return fail(reason);
+            return Some(fail(reason));
         }
-        Outcome {
+        Some(Outcome {
             pass: true,
             evidence_url: Some(url),
             reasons: Vec::new(),
@@ -500,7 +513,7 @@ impl<'a> Judge<'a> {
                 linked_from: None,
                 document: docs.first().map(|(_, r)| r.url.clone()),
             }),
-        }
+        })
     }
 
     /// The page's own texts: title, headings, breadcrumb, content blocks and
@@ -550,14 +563,41 @@ impl<'a> Judge<'a> {
 
     /// Whether the page's title, headings or breadcrumb name the item.
     fn names_item(&self, index: usize, page: &Page) -> bool {
+        let main_heading = page
+            .headings
+            .iter()
+            .find(|h| !self.site.is_template_block(h));
         std::iter::once(&page.title)
-            .chain(
-                page.headings
-                    .iter()
-                    .filter(|h| !self.site.is_template_block(h)),
-            )
+            .chain(main_heading)
             .chain(std::iter::once(&page.breadcrumb))
             .any(|t| self.matcher.scores(t)[index] > 0)
+    }
+
+    /// An index page: its headings name several items ("O1 โครงสร้าง",
+    /// "O2 ข้อมูลผู้บริหาร", …).
+    fn is_hub(&self, page: &Page) -> bool {
+        let mut named = vec![false; self.matcher.len()];
+        for heading in page
+            .headings
+            .iter()
+            .filter(|h| !self.site.is_template_block(h))
+        {
+            for (i, s) in self.matcher.naming_scores(heading).into_iter().enumerate() {
+                named[i] |= s > 0;
+            }
+        }
+        named.iter().filter(|n| **n).count() >= HUB_ITEMS
+    }
+
+    /// Whether a content link on the page leads on for the item (named by
+    /// its text, its row or its section) to a page or another host.
+    fn leads_on(&self, index: usize, page: &Page) -> bool {
+        page.links.iter().any(|l| {
+            !l.chrome
+                && !self.site.is_template_link(l)
+                && !page.frames.contains(&l.target)
+                && self.link_names_item(index, l)
+        })
     }
 
     /// Characters of non-heading content outside the template.
@@ -608,18 +648,21 @@ impl<'a> Judge<'a> {
         if has_docs_or_forms {
             return false;
         }
+        let chars = self.content_chars(page);
+        chars < MIN_CONTENT_CHARS || (self.says_placeholder(page) && chars < MIN_CONTENT_CHARS * 4)
+    }
+
+    /// The page's content says "under construction" (or similar).
+    fn says_placeholder(&self, page: &Page) -> bool {
         let content: String = page
             .blocks
             .iter()
             .filter(|b| !b.chrome && !b.heading && !self.site.is_template_block(&b.text))
             .map(|b| normalize(&b.text))
             .collect();
-        let says_placeholder = self
-            .placeholders
+        self.placeholders
             .iter()
-            .any(|p| content.contains(p.as_str()));
-        let chars = self.content_chars(page);
-        chars < MIN_CONTENT_CHARS || (says_placeholder && chars < MIN_CONTENT_CHARS * 4)
+            .any(|p| content.contains(p.as_str()))
     }
 
     fn channel_works(&self, kind: ChannelKind, item: &Item, page: &Page) -> bool {
@@ -763,6 +806,12 @@ impl<'a> Judge<'a> {
 
 fn closeness(outcome: &Outcome) -> u8 {
     outcome.reasons.first().map_or(0, |r| r.code.closeness())
+}
+
+/// The decoded last path segment: a document's own name. Folder names are
+/// upload dates ("/uploads/2022/03/"), not the year of the data.
+fn file_name(url: &Url) -> String {
+    crate::textnorm::percent_decode(url.path().rsplit('/').next().unwrap_or_default())
 }
 
 /// "Share this page" buttons link to a social host but are not the

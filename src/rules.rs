@@ -266,6 +266,11 @@ pub struct Item {
     /// Match groups: any group whose terms all appear.
     #[serde(rename = "match")]
     pub match_groups: Vec<Vec<String>>,
+    /// Fallback groups: they match like `match` but count half, so a
+    /// generic label ("ร้องเรียนร้องทุกข์") loses to a specific one when a
+    /// site has both, and still names the item when it has only that.
+    #[serde(default)]
+    pub weak_match: Vec<Vec<String>>,
     /// Terms that disqualify a text.
     #[serde(default)]
     pub exclude: Vec<String>,
@@ -392,7 +397,7 @@ impl RuleSet {
                 );
             }
             if item.match_groups.is_empty()
-                || item.match_groups.iter().any(|g| {
+                || item.match_groups.iter().chain(&item.weak_match).any(|g| {
                     g.is_empty() || g.iter().any(|t| crate::textnorm::normalize(t).is_empty())
                 })
             {

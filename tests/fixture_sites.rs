@@ -203,3 +203,9 @@ async fn wordpress_site_matches_expected() {
 async fn holdout_province_site_matches_expected() {
     assert_site("holdout-province-2564").await;
 }
+
+/// Holdout: an old table-layout site, TIS-620 pages beside a UTF-8 section.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn holdout_city_site_matches_expected() {
+    assert_site("holdout-city-2565").await;
+}
