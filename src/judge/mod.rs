@@ -1,0 +1,425 @@
+//! The judge: decides each item the way an assessor would, with evidence.
+//!
+//! For every candidate of an item (see [`crate::evidence`]) the judge opens
+//! what the assessor would open and checks, in order: it is on the main site,
+//! it is reachable, the page itself shows the item's content (a menu label
+//! proves nothing), a channel works through the site, the fiscal year is
+//! right, and the required elements are there. The first passing candidate
+//! wins; otherwise the strongest candidate's failure is the verdict. The judge
+//! reads only the [`SiteGraph`]: no HTTP here.
+
+use url::Url;
+
+use crate::evidence::{gather, is_on_hosts, Candidate, ItemMatcher, SiteText};
+use crate::graph::{Content, FetchStatus, Page, ResourceId, SiteGraph};
+use crate::rules::{ChannelKind, Item, ItemKind, RuleSet};
+use crate::textnorm::normalize;
+
+/// Candidates examined per item, strongest first.
+const MAX_CANDIDATES: usize = 40;
+/// Headings naming this many items make a page an ITA index.
+const HUB_ITEMS: usize = 4;
+/// Content shorter than this (characters, placeholders removed) is empty.
+const MIN_CONTENT_CHARS: usize = 30;
+
+mod page;
+mod reason;
+mod requirements;
+#[cfg(test)]
+mod tests;
+
+use page::is_share_link;
+pub use reason::{EvidenceNote, Reason, ReasonCode, Verdict};
+
+struct Outcome {
+    pass: bool,
+    evidence_url: Option<Url>,
+    reasons: Vec<Reason>,
+    note: Option<EvidenceNote>,
+}
+
+impl Outcome {
+    fn fail(reason: Reason, evidence_url: Option<Url>) -> Self {
+        Self {
+            pass: false,
+            evidence_url,
+            reasons: vec![reason],
+            note: None,
+        }
+    }
+}
+
+/// Judges every item of a rule set against a crawled site.
+pub struct Judge<'a> {
+    graph: &'a SiteGraph,
+    rules: &'a RuleSet,
+    matcher: ItemMatcher,
+    site: SiteText,
+    year: u32,
+    placeholders: Vec<String>,
+    not_found: Vec<String>,
+}
+
+impl<'a> Judge<'a> {
+    /// Prepares the judge (builds the matcher and finds the site template).
+    ///
+    /// # Errors
+    /// When the rule set's terms cannot be indexed (caught when a rule file
+    /// is loaded, so only for hand-built rule sets).
+    pub fn new(graph: &'a SiteGraph, rules: &'a RuleSet, year: u32) -> crate::Result<Self> {
+        let matcher = ItemMatcher::new(rules).map_err(|e| crate::Error::InvalidRules {
+            file: rules.framework.id.clone(),
+            line: 0,
+            message: format!("items.match: the terms cannot be indexed: {e}"),
+        })?;
+        Ok(Self {
+            graph,
+            rules,
+            matcher,
+            site: SiteText::new(graph),
+            year,
+            placeholders: rules
+                .judge
+                .placeholder_phrases
+                .iter()
+                .map(|p| normalize(p))
+                .collect(),
+            not_found: rules
+                .judge
+                .not_found_phrases
+                .iter()
+                .map(|p| normalize(p))
+                .collect(),
+        })
+    }
+
+    /// Verdicts for all items, in rule-file order.
+    #[must_use]
+    pub fn verdicts(&self) -> Vec<Verdict> {
+        let candidates = gather(self.graph, self.rules, &self.matcher, &self.site);
+        self.rules
+            .items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| self.decide(i, item, &candidates[i]))
+            .collect()
+    }
+
+    fn decide(&self, index: usize, item: &Item, candidates: &[Candidate]) -> Verdict {
+        let mut best_fail: Option<(u32, Outcome)> = None;
+        for candidate in candidates.iter().take(MAX_CANDIDATES) {
+            let Some(outcome) = self.judge_candidate(index, item, candidate) else {
+                continue;
+            };
+            tracing::debug!(
+                item = item.id(),
+                url = %self.graph.get(candidate.resource).url,
+                score = candidate.score,
+                pass = outcome.pass,
+                reason = ?outcome.reasons.first().map(|r| r.code),
+                "candidate"
+            );
+            if outcome.pass {
+                return Verdict {
+                    item: item.id().to_string(),
+                    pass: true,
+                    evidence_url: outcome.evidence_url,
+                    reasons: Vec::new(),
+                    evidence: outcome.note,
+                };
+            }
+            let better = best_fail.as_ref().is_none_or(|(score, best)| {
+                candidate.score > *score
+                    || (candidate.score == *score && closeness(&outcome) > closeness(best))
+            });
+            if better {
+                best_fail = Some((candidate.score, outcome));
+            }
+        }
+        let outcome = best_fail.map_or_else(
+            || Outcome::fail(Reason::new(ReasonCode::NotFound, None), None),
+            |(_, o)| o,
+        );
+        Verdict {
+            item: item.id().to_string(),
+            pass: false,
+            evidence_url: outcome.evidence_url,
+            reasons: outcome.reasons,
+            evidence: outcome.note,
+        }
+    }
+
+    /// Judges one candidate; `None` when it tells nothing (not fetched).
+    fn judge_candidate(&self, index: usize, item: &Item, candidate: &Candidate) -> Option<Outcome> {
+        let resource = self.graph.get(candidate.resource);
+        let linking_page = candidate.via.map(|l| self.graph.get(l.from).url.clone());
+        let anchor_text = candidate
+            .via
+            .and_then(|l| self.graph.link(l))
+            .map(|l| l.text.clone())
+            .filter(|t| !t.is_empty());
+        let off_site = !resource.on_site
+            || resource
+                .final_url
+                .as_ref()
+                .is_some_and(|f| !self.graph.scope.contains(f));
+        if off_site {
+            let target = resource.final_url.as_ref().unwrap_or(&resource.url);
+            if item.channel == Some(ChannelKind::SocialLink)
+                && is_on_hosts(target, &item.social_hosts)
+                && !is_share_link(target)
+            {
+                let page = self.best_linking_page(candidate.resource)?;
+                return Some(Outcome {
+                    pass: true,
+                    evidence_url: Some(self.graph.get(page).url.clone()),
+                    reasons: Vec::new(),
+                    note: Some(EvidenceNote {
+                        anchor_text,
+                        linked_from: None,
+                        document: Some(target.clone()),
+                    }),
+                });
+            }
+            let code = if item.kind == ItemKind::Channel {
+                ReasonCode::ChannelNotOnSite
+            } else {
+                ReasonCode::NotMainSite
+            };
+            return Some(Outcome::fail(Reason::new(code, Some(target)), linking_page));
+        }
+        // A URL alone names a page or a linked file only when the links to
+        // it say nothing; otherwise the words on and around it decide.
+        let linked = resource
+            .inbound
+            .iter()
+            .any(|l| self.graph.get(l.from).page().is_some());
+        let identified = if linked {
+            candidate.named || candidate.links_generic
+        } else {
+            candidate.named || resource.is_document()
+        };
+        if !identified {
+            return None;
+        }
+        match &resource.status {
+            FetchStatus::NotFetched { .. } if !resource.is_document() => return None,
+            FetchStatus::Http { .. } | FetchStatus::Failed { .. } => {
+                let mut reason = Reason::new(ReasonCode::NotReachable, Some(&resource.url));
+                reason.status = Some(resource.status.describe());
+                return Some(Outcome::fail(reason, linking_page));
+            }
+            _ => {}
+        }
+        match &resource.content {
+            Content::Page(page) => {
+                self.judge_page(index, item, candidate.resource, page, anchor_text)
+            }
+            _ if resource.is_document() => {
+                Some(self.judge_document(index, item, candidate, anchor_text))
+            }
+            _ => None,
+        }
+    }
+
+    fn judge_document(
+        &self,
+        index: usize,
+        item: &Item,
+        candidate: &Candidate,
+        anchor_text: Option<String>,
+    ) -> Outcome {
+        let resource = self.graph.get(candidate.resource);
+        let linked: Vec<_> = resource
+            .inbound
+            .iter()
+            .filter(|l| self.graph.get(l.from).page().is_some())
+            .collect();
+        let via = candidate
+            .via
+            .filter(|v| linked.contains(&v))
+            .or_else(|| linked.first().map(|l| **l));
+        let Some(via) = via else {
+            return Outcome::fail(
+                Reason::new(ReasonCode::FileUrlWithoutPage, Some(&resource.url)),
+                None,
+            );
+        };
+        let page_id = via.from;
+        let page_url = self.graph.get(page_id).url.clone();
+        if item.kind == ItemKind::Channel {
+            return Outcome::fail(
+                Reason::new(ReasonCode::ChannelNotOnSite, Some(&resource.url)),
+                Some(page_url),
+            );
+        }
+        let mut texts: Vec<String> = Vec::new();
+        if let Some(link) = self.graph.link(via) {
+            texts.push(link.text.clone());
+            texts.push(link.context.clone());
+            texts.push(link.section.clone());
+        }
+        texts.push(file_name(&resource.url));
+        if let Some(page) = self.graph.get(page_id).page() {
+            if self.names_item(index, page) {
+                texts.push(page.title.clone());
+                texts.extend(page.headings.iter().cloned());
+            }
+        }
+        let note = EvidenceNote {
+            anchor_text: anchor_text.or_else(|| self.graph.link(via).map(|l| l.text.clone())),
+            linked_from: Some(page_url.clone()),
+            document: Some(resource.url.clone()),
+        };
+        if let Some(reason) = self.year_reason(item, &texts, &[]) {
+            return Outcome {
+                pass: false,
+                evidence_url: Some(page_url),
+                reasons: vec![reason],
+                note: Some(note),
+            };
+        }
+        Outcome {
+            pass: true,
+            evidence_url: Some(page_url),
+            reasons: Vec::new(),
+            note: Some(note),
+        }
+    }
+
+    fn judge_page(
+        &self,
+        index: usize,
+        item: &Item,
+        id: ResourceId,
+        page: &Page,
+        anchor_text: Option<String>,
+    ) -> Option<Outcome> {
+        let url = self.graph.get(id).url.clone();
+        let fail = |reason: Reason| Outcome::fail(reason, Some(url.clone()));
+        if self.is_soft_404(page) {
+            let mut reason = Reason::new(ReasonCode::NotReachable, Some(&url));
+            reason.status = Some("200 (หน้า \"ไม่พบหน้า\" / soft 404)".to_string());
+            return Some(fail(reason));
+        }
+        if self.is_hub(page) {
+            // An ITA index names many items in its headings; each item's
+            // evidence is what its section links to, judged on its own.
+            return None;
+        }
+        if self.is_placeholder(page) {
+            // A page with nothing of its own but a link on for the item
+            // ("คลิกที่นี่") is judged by where that link leads.
+            if !self.says_placeholder(page) && self.leads_on(index, page) {
+                return None;
+            }
+            return Some(fail(Reason::new(ReasonCode::ContentNotEvident, Some(&url))));
+        }
+        let own = self.own_texts(page);
+        let matching: Vec<&str> = own
+            .iter()
+            .map(String::as_str)
+            .filter(|t| self.matcher.scores(t)[index] > 0)
+            .collect();
+        if matching.is_empty() && item.channel != Some(ChannelKind::SocialLink) {
+            return Some(fail(Reason::new(ReasonCode::ContentNotEvident, Some(&url))));
+        }
+        // Documents the page links for this item: all content documents on a
+        // page dedicated to the item, otherwise those named for it.
+        let dedicated = self.names_item(index, page);
+        let docs: Vec<(&crate::graph::Link, &crate::graph::Resource)> = page
+            .links
+            .iter()
+            .filter(|l| !l.chrome && !self.site.is_template_link(l))
+            .filter_map(|l| Some((l, self.graph.get(self.graph.id_of(&l.target)?))))
+            .filter(|(_, r)| r.on_site && r.is_document())
+            .filter(|(l, _)| dedicated || self.link_names_item(index, l))
+            .collect();
+        let has_text_content = self.content_chars(page) >= MIN_CONTENT_CHARS * 3;
+        if !docs.is_empty() && !has_text_content && docs.iter().all(|(_, r)| r.status.is_failure())
+        {
+            let (_, dead) = docs[0];
+            let mut reason = Reason::new(ReasonCode::NotReachable, Some(&dead.url));
+            reason.status = Some(dead.status.describe());
+            return Some(fail(reason));
+        }
+        if let Some(kind) = item.channel {
+            if !self.channel_works(kind, item, page) {
+                return Some(fail(Reason::new(ReasonCode::ChannelNotOnSite, Some(&url))));
+            }
+        }
+        // Years near the item's wording: matching texts, the rows around
+        // links that name it, its documents. A page dedicated to the item
+        // may show the year anywhere in its content.
+        let mut year_texts: Vec<String> = matching.iter().map(|t| (*t).to_string()).collect();
+        if let Some(a) = &anchor_text {
+            year_texts.push(a.clone());
+        }
+        for link in page
+            .links
+            .iter()
+            .filter(|l| !l.chrome && !self.site.is_template_link(l))
+        {
+            if self.matcher.scores(&link.text)[index] > 0
+                || self.matcher.scores(&link.context)[index] > 0
+            {
+                year_texts.push(link.context.clone());
+            }
+        }
+        for (link, resource) in &docs {
+            year_texts.push(link.text.clone());
+            year_texts.push(link.context.clone());
+            year_texts.push(file_name(&resource.url));
+        }
+        let fallback: &[String] = if dedicated { &own } else { &[] };
+        if let Some(reason) = self.year_reason(item, &year_texts, fallback) {
+            return Some(fail(reason));
+        }
+        // Elements are read from everything the page shows outside navigation
+        // chrome, even text the site repeats elsewhere: the contact page may
+        // carry the same address block as other pages' content.
+        let shown = Self::shown_texts(page);
+        let missing = self.missing_elements(item, page, &shown);
+        if !missing.is_empty() {
+            let mut reason = Reason::new(ReasonCode::MissingElements, Some(&url));
+            reason.elements = missing;
+            return Some(fail(reason));
+        }
+        Some(Outcome {
+            pass: true,
+            evidence_url: Some(url),
+            reasons: Vec::new(),
+            note: Some(EvidenceNote {
+                anchor_text,
+                linked_from: None,
+                document: docs.first().map(|(_, r)| r.url.clone()),
+            }),
+        })
+    }
+
+    /// The fetched main-site page linking a resource, nearest the home page.
+    fn best_linking_page(&self, id: ResourceId) -> Option<ResourceId> {
+        self.graph
+            .get(id)
+            .inbound
+            .iter()
+            .map(|l| l.from)
+            .filter(|&from| self.graph.get(from).on_site)
+            .min_by_key(|&from| {
+                (
+                    self.graph.get(from).depth,
+                    self.graph.get(from).url.as_str().len(),
+                )
+            })
+    }
+}
+
+fn closeness(outcome: &Outcome) -> u8 {
+    outcome.reasons.first().map_or(0, |r| r.code.closeness())
+}
+
+/// The decoded last path segment: a document's own name. Folder names are
+/// upload dates ("/uploads/2022/03/"), not the year of the data.
+fn file_name(url: &Url) -> String {
+    crate::textnorm::percent_decode(url.path().rsplit('/').next().unwrap_or_default())
+}

@@ -1,0 +1,212 @@
+//! Reading a page the way an assessor does: its own content apart from the
+//! site template, placeholders and soft 404s, index pages, channels.
+
+use url::Url;
+
+use super::{Judge, HUB_ITEMS, MIN_CONTENT_CHARS};
+use crate::evidence::is_on_hosts;
+use crate::graph::Page;
+use crate::rules::{ChannelKind, Item};
+use crate::textnorm::normalize;
+
+impl Judge<'_> {
+    /// The page's own texts: title, headings, breadcrumb, content blocks and
+    /// content links — without the site template.
+    pub(super) fn own_texts(&self, page: &Page) -> Vec<String> {
+        let mut texts = vec![page.title.clone(), page.breadcrumb.clone()];
+        texts.extend(
+            page.blocks
+                .iter()
+                .filter(|b| !b.chrome && !self.site.is_template_block(&b.text))
+                .map(|b| b.text.clone()),
+        );
+        texts.extend(
+            page.links
+                .iter()
+                .filter(|l| !l.chrome && !self.site.is_template_link(l))
+                .map(|l| l.text.clone()),
+        );
+        texts.retain(|t| !t.is_empty());
+        texts
+    }
+
+    /// Title, headings, content blocks and content links outside chrome.
+    pub(super) fn shown_texts(page: &Page) -> Vec<String> {
+        let mut texts = vec![page.title.clone()];
+        texts.extend(
+            page.blocks
+                .iter()
+                .filter(|b| !b.chrome)
+                .map(|b| b.text.clone()),
+        );
+        texts.extend(
+            page.links
+                .iter()
+                .filter(|l| !l.chrome)
+                .map(|l| l.text.clone()),
+        );
+        texts
+    }
+
+    /// Whether a link's text, row or section heading names the item.
+    pub(super) fn link_names_item(&self, index: usize, link: &crate::graph::Link) -> bool {
+        [&link.text, &link.context, &link.section]
+            .iter()
+            .any(|t| !t.is_empty() && self.matcher.scores(t)[index] > 0)
+    }
+
+    /// Whether the page's title, headings or breadcrumb name the item.
+    pub(super) fn names_item(&self, index: usize, page: &Page) -> bool {
+        let main_heading = page
+            .headings
+            .iter()
+            .find(|h| !self.site.is_template_block(h));
+        std::iter::once(&page.title)
+            .chain(main_heading)
+            .chain(std::iter::once(&page.breadcrumb))
+            .any(|t| self.matcher.scores(t)[index] > 0)
+    }
+
+    /// An index page: its headings name several items ("O1 โครงสร้าง",
+    /// "O2 ข้อมูลผู้บริหาร", …).
+    pub(super) fn is_hub(&self, page: &Page) -> bool {
+        let mut named = vec![false; self.matcher.len()];
+        for heading in page
+            .headings
+            .iter()
+            .filter(|h| !self.site.is_template_block(h))
+        {
+            for (i, s) in self.matcher.naming_scores(heading).into_iter().enumerate() {
+                named[i] |= s > 0;
+            }
+        }
+        named.iter().filter(|n| **n).count() >= HUB_ITEMS
+    }
+
+    /// Whether a content link on the page leads on for the item (named by
+    /// its text, its row or its section) to a page or another host.
+    pub(super) fn leads_on(&self, index: usize, page: &Page) -> bool {
+        page.links.iter().any(|l| {
+            !l.chrome
+                && !self.site.is_template_link(l)
+                && !page.frames.contains(&l.target)
+                && self.link_names_item(index, l)
+        })
+    }
+
+    /// Characters of non-heading content outside the template.
+    pub(super) fn content_chars(&self, page: &Page) -> usize {
+        page.blocks
+            .iter()
+            .filter(|b| !b.chrome && !b.heading && !self.site.is_template_block(&b.text))
+            .map(|b| {
+                let mut norm = normalize(&b.text);
+                for p in &self.placeholders {
+                    norm = norm.replace(p.as_str(), "");
+                }
+                norm.chars().count()
+            })
+            .sum()
+    }
+
+    /// A "not found" page served with status 200.
+    pub(super) fn is_soft_404(&self, page: &Page) -> bool {
+        let says = |t: &str| {
+            let norm = normalize(t);
+            self.not_found.iter().any(|p| norm.contains(p.as_str()))
+        };
+        let heading = page
+            .headings
+            .iter()
+            .find(|h| !self.site.is_template_block(h));
+        (says(&page.title) || heading.is_some_and(|h| says(h)))
+            && self.content_chars(page) < MIN_CONTENT_CHARS * 4
+    }
+
+    /// A page that opens but only says "under construction" or nothing.
+    pub(super) fn is_placeholder(&self, page: &Page) -> bool {
+        // An embedded viewer (a PDF or Drive file in an iframe) is content.
+        let has_docs_or_forms = page.forms.iter().any(|f| f.is_usable() && !f.chrome)
+            || page
+                .links
+                .iter()
+                .any(|l| !l.chrome && page.frames.contains(&l.target))
+            || page.links.iter().any(|l| {
+                !l.chrome
+                    && !self.site.is_template_link(l)
+                    && self
+                        .graph
+                        .id_of(&l.target)
+                        .is_some_and(|id| self.graph.get(id).is_document())
+            });
+        if has_docs_or_forms {
+            return false;
+        }
+        let chars = self.content_chars(page);
+        chars < MIN_CONTENT_CHARS || (self.says_placeholder(page) && chars < MIN_CONTENT_CHARS * 4)
+    }
+
+    /// The page's content says "under construction" (or similar).
+    pub(super) fn says_placeholder(&self, page: &Page) -> bool {
+        let content: String = page
+            .blocks
+            .iter()
+            .filter(|b| !b.chrome && !b.heading && !self.site.is_template_block(&b.text))
+            .map(|b| normalize(&b.text))
+            .collect();
+        self.placeholders
+            .iter()
+            .any(|p| content.contains(p.as_str()))
+    }
+
+    pub(super) fn channel_works(&self, kind: ChannelKind, item: &Item, page: &Page) -> bool {
+        match kind {
+            ChannelKind::SocialLink => page
+                .links
+                .iter()
+                .any(|l| is_on_hosts(&l.target, &item.social_hosts) && !is_share_link(&l.target)),
+            ChannelKind::Form => {
+                if self.has_site_form(page) {
+                    return true;
+                }
+                // The item's page may list the forms (one per e-service, a
+                // "post a question" page): any content link to an on-site
+                // page with its own form counts.
+                page.links
+                    .iter()
+                    .filter(|l| {
+                        !l.chrome
+                            && !self.site.is_template_link(l)
+                            && self.graph.scope.contains(&l.target)
+                    })
+                    .filter_map(|l| self.graph.id_of(&l.target))
+                    .filter_map(|id| self.graph.get(id).page())
+                    .any(|linked| self.has_site_form(linked))
+            }
+        }
+    }
+
+    /// A usable form posting to the site, or an embedded form frame.
+    pub(super) fn has_site_form(&self, page: &Page) -> bool {
+        page.forms
+            .iter()
+            .any(|f| f.is_usable() && self.graph.scope.contains(&f.action))
+            || page.frames.iter().any(|f| {
+                f.host_str()
+                    .is_some_and(|h| h.ends_with("docs.google.com") || h.ends_with("forms.gle"))
+                    && f.path().contains("form")
+            })
+    }
+}
+
+/// "Share this page" buttons link to a social host but are not the
+/// agency's own account.
+pub(super) fn is_share_link(url: &Url) -> bool {
+    let path = url.path().to_ascii_lowercase();
+    ["/sharer", "/share", "/intent/", "/plugins/", "/msg/text"]
+        .iter()
+        .any(|p| path.starts_with(p) || path.contains(p))
+        || url
+            .host_str()
+            .is_some_and(|h| h.starts_with("social-plugins."))
+}

@@ -1,0 +1,138 @@
+//! What a found page must also satisfy: the fiscal year and the required
+//! elements (with their built-in detectors).
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use url::Url;
+
+use super::{Judge, Reason, ReasonCode};
+use crate::graph::Page;
+use crate::rules::{Detector, Item, YearRule};
+use crate::textnorm::normalize;
+use crate::thaidate::{find_years, YearSpan};
+
+impl Judge<'_> {
+    /// `WRONG_YEAR` if neither the texts near the item nor the `fallback`
+    /// (the whole content of a page dedicated to the item) show the year the
+    /// rule asks.
+    pub(super) fn year_reason(
+        &self,
+        item: &Item,
+        texts: &[String],
+        fallback: &[String],
+    ) -> Option<Reason> {
+        if item.year == YearRule::None {
+            return None;
+        }
+        let collect = |texts: &[String]| -> Vec<YearSpan> {
+            let mut spans: Vec<YearSpan> = texts.iter().flat_map(|t| find_years(t)).collect();
+            spans.sort_unstable();
+            spans.dedup();
+            spans
+        };
+        let mut spans = collect(texts);
+        if item.year.accepts(&spans, self.year) {
+            return None;
+        }
+        let more = collect(fallback);
+        if item.year.accepts(&more, self.year) {
+            return None;
+        }
+        if spans.is_empty() {
+            spans = more;
+        }
+        let mut reason = Reason::new(ReasonCode::WrongYear, None);
+        reason.years = spans;
+        reason.expected = Some(item.year.expected(self.year));
+        Some(reason)
+    }
+
+    pub(super) fn missing_elements(&self, item: &Item, page: &Page, own: &[String]) -> Vec<String> {
+        let content = normalize(&own.join(" "));
+        item.elements
+            .iter()
+            .filter(|e| {
+                let by_term = e.any.iter().any(|t| content.contains(&normalize(t)));
+                let by_detector = e.detect.is_some_and(|d| self.detect(d, page, own));
+                !(by_term || by_detector)
+            })
+            .map(|e| e.id.clone())
+            .collect()
+    }
+
+    pub(super) fn detect(&self, detector: Detector, page: &Page, own: &[String]) -> bool {
+        let joined = own.join("\n");
+        match detector {
+            Detector::Email => {
+                EMAIL.is_match(&joined)
+                    || page
+                        .links
+                        .iter()
+                        .any(|l| l.target.scheme() == "mailto" && !l.chrome)
+            }
+            Detector::Phone => PHONE.is_match(&crate::textnorm::thai_digits_to_ascii(&joined)),
+            Detector::Map => page
+                .frames
+                .iter()
+                .chain(page.links.iter().filter(|l| !l.chrome).map(|l| &l.target))
+                .any(is_map_url),
+            Detector::Image => page.content_images > 0,
+            Detector::Form => page.forms.iter().any(crate::graph::Form::is_usable),
+            Detector::ContactPerPerson => self.every_person_has_contact(page),
+        }
+    }
+
+    /// Splits the content into people (a block starting a Thai personal
+    /// title) and checks each has a phone number or e-mail.
+    pub(super) fn every_person_has_contact(&self, page: &Page) -> bool {
+        let mut people: Vec<bool> = Vec::new();
+        for block in page.blocks.iter().filter(|b| !b.chrome) {
+            let text = crate::textnorm::thai_digits_to_ascii(&block.text);
+            if PERSON.is_match(&text) && !POSITION_PREFIXES.iter().any(|p| text.starts_with(p)) {
+                people.push(false);
+            }
+            if PHONE.is_match(&text) || EMAIL.is_match(&text) {
+                if let Some(last) = people.last_mut() {
+                    *last = true;
+                }
+            }
+        }
+        !people.is_empty() && people.iter().all(|&has| has)
+    }
+}
+
+fn is_map_url(url: &Url) -> bool {
+    let host = url.host_str().unwrap_or_default();
+    let path = url.path();
+    (host.contains("google.") && (path.starts_with("/maps") || host.starts_with("maps.")))
+        || host == "goo.gl" && path.starts_with("/maps")
+        || host.ends_with("maps.app.goo.gl")
+        || host.contains("openstreetmap.org")
+        || host.contains("longdo.com")
+}
+
+/// Position titles that start like a personal title ("นายก…" is a mayor,
+/// not "นาย ก…").
+const POSITION_PREFIXES: &[&str] = &[
+    "นายกองค์การ",
+    "นายกเทศมนตรี",
+    "นายก อบ",
+    "นายกอบ",
+    "นายกเมือง",
+    "นายกสมาคม",
+];
+
+#[allow(clippy::expect_used)]
+static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}").expect("static regex")
+});
+#[allow(clippy::expect_used)]
+static PHONE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^\d])0(?:[\s-]?\d){8,9}(?:[^\d]|$)").expect("static regex")
+});
+#[allow(clippy::expect_used)]
+static PERSON: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:นาย|นางสาว|นาง|น\.ส\.|ว่าที่|ดร\.|จ\.ส\.|ส\.อ\.|พ\.ต\.|ร\.ต\.)\s*[ก-๙]")
+        .expect("static regex")
+});
