@@ -95,17 +95,23 @@ pub fn fiscal_year_of(year_be: u32, month: u32) -> u32 {
     }
 }
 
-/// Finds every year mention in `text`: plain years, ranges and dates.
+/// Finds the year mentions in `text`: plain years, ranges and dates.
 ///
 /// Dates with a month (Thai name or abbreviation) are mapped to their fiscal
 /// year, so "15 ต.ค. 2563" yields FY 2564 as well as the calendar year 2563
 /// (an agency may write either). Two-digit years are read only after a month
-/// name ("ต.ค. 63"). Common-era years (2000–2057) are converted to BE.
+/// name or "ปี"/"พ.ศ." ("ต.ค. 63", "ปี 64"). Common-era years (2000–2057)
+/// are converted to BE.
+///
+/// A stated year beats a date: in "รายงานประจำปีงบประมาณ 2563 (30 ต.ค. 2563)"
+/// the report is of FY 2563; the date is when it was posted. So when a text
+/// states a year outside any date, its dates are not counted.
 #[must_use]
 pub fn find_years(text: &str) -> Vec<YearSpan> {
     let text = thai_digits_to_ascii(text);
     let chars: Vec<char> = text.chars().collect();
-    let mut spans = Vec::new();
+    let mut stated = Vec::new();
+    let mut dated = Vec::new();
     let mut i = 0;
     while i < chars.len() {
         if !chars[i].is_ascii_digit() || (i > 0 && chars[i - 1].is_ascii_digit()) {
@@ -126,30 +132,28 @@ pub fn find_years(text: &str) -> Vec<YearSpan> {
         if let Some(year) = number.and_then(|n| as_year(n, j - start, &before)) {
             // "01/10/2563", "15.03.2564": a numeric date maps to its fiscal year.
             if let Some(month) = numeric_month_before(&chars[..start]) {
-                spans.push(YearSpan::single(year));
-                let fy = fiscal_year_of(year, month);
-                if fy != year {
-                    spans.push(YearSpan::single(fy));
-                }
+                dated.push(YearSpan::single(year));
+                dated.push(YearSpan::single(fiscal_year_of(year, month)));
                 i = j;
                 continue;
             }
             // A range: "2561-2565", "2561 – 2565", "2561 ถึง 2565", "2566-70".
             if let Some((to, end)) = range_end(&chars, j, year) {
-                spans.push(YearSpan { from: year, to });
+                stated.push(YearSpan { from: year, to });
                 i = end;
                 continue;
             }
-            spans.push(YearSpan::single(year));
-            if let Some(month) = month_before(&before) {
-                let fy = fiscal_year_of(year, month);
-                if fy != year {
-                    spans.push(YearSpan::single(fy));
+            match month_before(&before) {
+                Some(month) => {
+                    dated.push(YearSpan::single(year));
+                    dated.push(YearSpan::single(fiscal_year_of(year, month)));
                 }
+                None => stated.push(YearSpan::single(year)),
             }
         }
         i = j;
     }
+    let mut spans = if stated.is_empty() { dated } else { stated };
     spans.sort_unstable();
     spans.dedup();
     spans
@@ -277,6 +281,15 @@ mod tests {
         assert_eq!(years("31 มี.ค. 2564"), ["2564"]);
         assert_eq!(fiscal_year_of(2563, 10), 2564);
         assert_eq!(fiscal_year_of(2564, 9), 2564);
+    }
+
+    #[test]
+    fn a_stated_year_beats_the_posting_date() {
+        assert_eq!(
+            years("รายงานผล ประจำปีงบประมาณ พ.ศ. 2563 30 ต.ค. 2563"),
+            ["2563"]
+        );
+        assert_eq!(years("ข่าวกิจกรรม 30 ต.ค. 2563"), ["2563", "2564"]);
     }
 
     #[test]

@@ -209,3 +209,9 @@ async fn holdout_province_site_matches_expected() {
 async fn holdout_city_site_matches_expected() {
     assert_site("holdout-city-2565").await;
 }
+
+/// Holdout: a central department with an OIT list of per-item pages.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn holdout_department_site_matches_expected() {
+    assert_site("holdout-department-2565").await;
+}

@@ -13,9 +13,9 @@ use crate::textnorm::normalize;
 use crate::thaidate::{find_years, YearSpan};
 
 impl Judge<'_> {
-    /// `WRONG_YEAR` if neither the texts near the item nor the `fallback`
-    /// (the whole content of a page dedicated to the item) show the year the
-    /// rule asks.
+    /// `WRONG_YEAR` if the texts near the item do not show the year the rule
+    /// asks; when they show no year at all, the `fallback` (the whole content
+    /// of a page dedicated to the item) is read instead.
     pub(super) fn year_reason(
         &self,
         item: &Item,
@@ -32,15 +32,11 @@ impl Judge<'_> {
             spans
         };
         let mut spans = collect(texts);
+        if spans.is_empty() {
+            spans = collect(fallback);
+        }
         if item.year.accepts(&spans, self.year) {
             return None;
-        }
-        let more = collect(fallback);
-        if item.year.accepts(&more, self.year) {
-            return None;
-        }
-        if spans.is_empty() {
-            spans = more;
         }
         let mut reason = Reason::new(ReasonCode::WrongYear, None);
         reason.years = spans;
