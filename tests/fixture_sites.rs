@@ -215,3 +215,9 @@ async fn holdout_city_site_matches_expected() {
 async fn holdout_department_site_matches_expected() {
     assert_site("holdout-department-2565").await;
 }
+
+/// Holdout: a small อบต. on a generic CMS: evidence in posts, no item codes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn holdout_cms_site_matches_expected() {
+    assert_site("holdout-sao-2563").await;
+}

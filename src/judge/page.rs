@@ -67,16 +67,28 @@ impl Judge<'_> {
             .any(|t| self.matcher.scores(t)[index] > 0)
     }
 
-    /// An index page: its headings name several items ("O1 โครงสร้าง",
-    /// "O2 ข้อมูลผู้บริหาร", …).
+    /// An index page: its headings or its links to other pages name several
+    /// items ("O1 โครงสร้าง", "O2 ข้อมูลผู้บริหาร", …).
     pub(super) fn is_hub(&self, page: &Page) -> bool {
         let mut named = vec![false; self.matcher.len()];
-        for heading in page
+        let headings = page
             .headings
             .iter()
-            .filter(|h| !self.site.is_template_block(h))
-        {
-            for (i, s) in self.matcher.naming_scores(heading).into_iter().enumerate() {
+            .filter(|h| !self.site.is_template_block(h));
+        // Content links to other pages count too: a category page listing
+        // posts, an OIT list linking one page per item.
+        let page_links = page
+            .links
+            .iter()
+            .filter(|l| !l.chrome && !self.site.is_template_link(l))
+            .filter(|l| {
+                self.graph.id_of(&l.target).is_some_and(|id| {
+                    self.graph.get(id).on_site && !self.graph.get(id).is_document()
+                })
+            })
+            .map(|l| &l.text);
+        for text in headings.chain(page_links) {
+            for (i, s) in self.matcher.naming_scores(text).into_iter().enumerate() {
                 named[i] |= s > 0;
             }
         }
