@@ -11,6 +11,7 @@
 
 #![warn(missing_docs)]
 
+pub mod answers;
 pub mod check;
 pub mod crawl;
 pub mod error;
@@ -23,6 +24,7 @@ pub mod score;
 pub mod serve;
 pub mod textnorm;
 pub mod thaidate;
+pub mod verify;
 
 pub use check::{check, CheckOptions};
 pub use error::{Error, Result};

@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use oitcheck::crawl::{self, CrawlConfig};
-use oitcheck::report::{Format, Lang, Report};
+use oitcheck::report::{Format, Lang};
 use oitcheck::rules::RuleSet;
 use oitcheck::serve::{SiteServer, SiteSource, DEMO_SITE};
 use oitcheck::{CheckOptions, Error};
@@ -50,6 +50,20 @@ enum Command {
     Check {
         /// The agency's main website, e.g. https://www.example.go.th/
         url: String,
+        #[command(flatten)]
+        options: CheckArgs,
+    },
+    /// Check the URLs you plan to submit (an answer sheet), as assessors would.
+    Verify {
+        /// The agency's main website.
+        #[arg(required_unless_present = "template")]
+        url: Option<String>,
+        /// Answer sheet: CSV with columns item,url (or .toml).
+        #[arg(long, required_unless_present = "template")]
+        answers: Option<PathBuf>,
+        /// Print a CSV answer-sheet template with every item and exit.
+        #[arg(long)]
+        template: bool,
         #[command(flatten)]
         options: CheckArgs,
     },
@@ -186,6 +200,26 @@ async fn dispatch(command: Command) -> Result<Exit> {
             let site = crawl::parse_site_url(&url)?;
             run_check(&site, &options).await
         }
+        Command::Verify {
+            url,
+            answers,
+            template,
+            options,
+        } => {
+            let rules = load_rules(&options)?;
+            if template {
+                write_text(&oitcheck::answers::template(&rules), options.out.as_deref())?;
+                return Ok(Exit::Ok);
+            }
+            let (Some(url), Some(answers)) = (url, answers) else {
+                anyhow::bail!(Error::InvalidUrl {
+                    input: String::new(),
+                    reason: "verify needs the site URL and --answers FILE".into(),
+                });
+            };
+            let site = crawl::parse_site_url(&url)?;
+            run_verify(&site, &answers, &rules, &options).await
+        }
         Command::Demo { options } => {
             let server = SiteServer::start(SiteSource::Embedded(&DEMO_SITE)).await?;
             eprintln!("oitcheck: serving the demo agency site at {}", server.url());
@@ -226,12 +260,52 @@ async fn dispatch(command: Command) -> Result<Exit> {
     }
 }
 
-async fn run_check(site: &url::Url, args: &CheckArgs) -> Result<Exit> {
-    let rules = match &args.rules {
+fn load_rules(args: &CheckArgs) -> Result<RuleSet> {
+    Ok(match &args.rules {
         Some(path) => RuleSet::load(path)?,
         None => RuleSet::embedded()?,
+    })
+}
+
+async fn run_verify(
+    site: &url::Url,
+    answers: &Path,
+    rules: &RuleSet,
+    args: &CheckArgs,
+) -> Result<Exit> {
+    let bytes = std::fs::read(answers)
+        .with_context(|| format!("reading the answer sheet {}", answers.display()))?;
+    // Excel saves CSV as UTF-8 (with BOM) or, on Thai Windows, windows-874.
+    let (text, _) = oitcheck::crawl::decode::decode(&bytes, None);
+    let toml = answers
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("toml"));
+    let sheet = oitcheck::answers::parse(&text, toml, rules);
+    for e in &sheet.errors {
+        eprintln!("oitcheck: {}:{}: {}", answers.display(), e.line, e.message);
+    }
+    if sheet.answers.is_empty() {
+        eprintln!(
+            "oitcheck: {}: no answer row can be checked",
+            answers.display()
+        );
+        return Ok(Exit::Usage);
+    }
+    let report = oitcheck::verify::verify(site, rules, sheet, &check_options(args)).await?;
+    let text = match args.format {
+        FormatArg::Text => report.render_text(),
+        FormatArg::Json => {
+            let mut json = serde_json::to_string_pretty(&report)?;
+            json.push('\n');
+            json
+        }
     };
-    let options = CheckOptions {
+    write_text(&text, args.out.as_deref())?;
+    Ok(Exit::Ok)
+}
+
+fn check_options(args: &CheckArgs) -> CheckOptions {
+    CheckOptions {
         year: args.year,
         crawl: CrawlConfig {
             max_pages: args.max_pages,
@@ -245,19 +319,22 @@ async fn run_check(site: &url::Url, args: &CheckArgs) -> Result<Exit> {
             LangArg::En => Lang::En,
         },
         iit_eit: args.iit.zip(args.eit),
-    };
-    let report = oitcheck::check(site, &rules, &options).await?;
+    }
+}
+
+async fn run_check(site: &url::Url, args: &CheckArgs) -> Result<Exit> {
+    let rules = load_rules(args)?;
+    let report = oitcheck::check(site, &rules, &check_options(args)).await?;
     let format = match args.format {
         FormatArg::Text => Format::Text,
         FormatArg::Json => Format::Json,
     };
-    write_report(&report, format, args.out.as_deref())?;
+    write_text(&report.render(format)?, args.out.as_deref())?;
     Ok(Exit::Ok)
 }
 
 /// Writes to a file atomically (temp file + rename) or to stdout.
-fn write_report(report: &Report, format: Format, out: Option<&Path>) -> Result<()> {
-    let text = report.render(format)?;
+fn write_text(text: &str, out: Option<&Path>) -> Result<()> {
     match out {
         None => {
             let mut stdout = std::io::stdout().lock();

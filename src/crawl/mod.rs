@@ -251,6 +251,32 @@ impl Crawler {
         Ok(graph)
     }
 
+    /// Fetches one more main-site URL into a crawled graph (a URL the crawl
+    /// did not reach, such as an answer a webmaster plans to submit). Off-site
+    /// URLs are recorded, never fetched. Returns the resource's id.
+    pub async fn fetch_into(&self, graph: &mut SiteGraph, url: &Url) -> ResourceId {
+        let id = graph.intern(url, u32::MAX);
+        let resource = graph.get(id);
+        let pending = matches!(
+            resource.status,
+            FetchStatus::NotFetched {
+                why: SkipReason::Pending | SkipReason::Limit | SkipReason::Queued
+            }
+        );
+        if !resource.on_site || !pending {
+            return id;
+        }
+        let method = if looks_like_document(url) {
+            Method::Head
+        } else {
+            Method::Get
+        };
+        let outcome = self.fetcher.fetch(url, method, &graph.start).await;
+        store(graph, id, outcome, u32::MAX);
+        graph.stats.requests = self.requests();
+        id
+    }
+
     async fn robots(&self, start: &Url) -> RobotsPolicy {
         let Ok(url) = start.join("/robots.txt") else {
             return RobotsPolicy::allow_all();
@@ -329,28 +355,9 @@ struct Frontier {
 impl Frontier {
     /// Stores a fetch outcome and queues the links it found.
     fn record(&mut self, id: ResourceId, outcome: Outcome, depth: u32) {
-        let resource = &mut self.graph.resources[id];
-        resource.status = outcome.status;
-        if let Some(final_url) = outcome.final_url.filter(|f| *f != resource.url) {
-            if !self.graph.scope.contains(&final_url) {
-                resource.status = FetchStatus::NotFetched {
-                    why: SkipReason::OffSite,
-                };
-            }
-            resource.final_url = Some(final_url);
-        }
-        resource.content = outcome.content;
-        let links: Vec<Url> = match &resource.content {
-            Content::Page(page) => page.links.iter().map(|l| l.target.clone()).collect(),
-            _ => return,
-        };
         let child_depth = depth.saturating_add(1);
-        for (index, target) in links.into_iter().enumerate() {
-            let target_id = self.graph.intern(&target, child_depth);
-            self.graph.resources[target_id]
-                .inbound
-                .push(LinkRef { from: id, index });
-            self.enqueue(target_id, child_depth);
+        for target in store(&mut self.graph, id, outcome, depth) {
+            self.enqueue(target, child_depth);
         }
     }
 
@@ -390,6 +397,38 @@ impl Frontier {
             depth,
         });
     }
+}
+
+/// Stores a fetch outcome in the graph and indexes the links of a page;
+/// returns the resources those links point to.
+fn store(graph: &mut SiteGraph, id: ResourceId, outcome: Outcome, depth: u32) -> Vec<ResourceId> {
+    let resource = &mut graph.resources[id];
+    resource.status = outcome.status;
+    if let Some(final_url) = outcome.final_url.filter(|f| *f != resource.url) {
+        if !graph.scope.contains(&final_url) {
+            resource.status = FetchStatus::NotFetched {
+                why: SkipReason::OffSite,
+            };
+        }
+        resource.final_url = Some(final_url);
+    }
+    resource.content = outcome.content;
+    let links: Vec<Url> = match &resource.content {
+        Content::Page(page) => page.links.iter().map(|l| l.target.clone()).collect(),
+        _ => return Vec::new(),
+    };
+    let child_depth = depth.saturating_add(1);
+    links
+        .into_iter()
+        .enumerate()
+        .map(|(index, target)| {
+            let target_id = graph.intern(&target, child_depth);
+            graph.resources[target_id]
+                .inbound
+                .push(LinkRef { from: id, index });
+            target_id
+        })
+        .collect()
 }
 
 /// The `<loc>` values of a sitemap or sitemap index.

@@ -29,7 +29,7 @@ mod requirements;
 mod tests;
 
 use page::is_share_link;
-pub use reason::{EvidenceNote, Reason, ReasonCode, Verdict};
+pub use reason::{AnswerVerdict, EvidenceNote, Reason, ReasonCode, Verdict};
 
 struct Outcome {
     pass: bool,
@@ -103,6 +103,119 @@ impl<'a> Judge<'a> {
             .enumerate()
             .map(|(i, item)| self.decide(i, item, &candidates[i]))
             .collect()
+    }
+
+    /// Judges the URL a webmaster plans to submit for an item, as an
+    /// assessor opening exactly that URL would. `None` for an unknown item.
+    /// The verdict's evidence URL is the answer itself when it passes; a
+    /// better page to submit, when the judge sees one, is in
+    /// [`AnswerVerdict::suggested`].
+    #[must_use]
+    pub fn judge_answer(&self, item_id: &str, id: ResourceId) -> Option<AnswerVerdict> {
+        let index = self.rules.items.iter().position(|i| i.id() == item_id)?;
+        let item = &self.rules.items[index];
+        let resource = self.graph.get(id);
+        let url = resource.url.clone();
+        let fail = |reasons: Vec<Reason>, suggested: Option<Url>| AnswerVerdict {
+            verdict: Verdict {
+                item: item_id.to_string(),
+                pass: false,
+                evidence_url: None,
+                reasons,
+                evidence: None,
+            },
+            suggested,
+        };
+        let target = resource.final_url.as_ref().unwrap_or(&resource.url);
+        if !resource.on_site || !self.graph.scope.contains(target) {
+            let mut reasons = vec![Reason::new(ReasonCode::NotMainSite, Some(target))];
+            if item.kind == ItemKind::Channel {
+                reasons.push(Reason::new(ReasonCode::ChannelNotOnSite, Some(target)));
+            }
+            return Some(fail(reasons, None));
+        }
+        if resource.status.is_failure() || matches!(resource.status, FetchStatus::NotFetched { .. })
+        {
+            let mut reason = Reason::new(ReasonCode::NotReachable, Some(&url));
+            reason.status = Some(resource.status.describe());
+            return Some(fail(vec![reason], None));
+        }
+        if resource.is_document() {
+            // The seeds' most common zero: a file URL. The page linking it
+            // is what to submit, if there is one.
+            let page = self
+                .best_linking_page(id)
+                .map(|p| self.graph.get(p).url.clone());
+            return Some(fail(
+                vec![Reason::new(ReasonCode::FileUrlWithoutPage, Some(&url))],
+                page,
+            ));
+        }
+        let Content::Page(page) = &resource.content else {
+            return Some(fail(
+                vec![Reason::new(ReasonCode::NotReachable, Some(&url))],
+                None,
+            ));
+        };
+        if let Some(outcome) = self.judge_page(index, item, id, page, None) {
+            return Some(AnswerVerdict {
+                verdict: Verdict {
+                    item: item_id.to_string(),
+                    pass: outcome.pass,
+                    evidence_url: outcome.pass.then(|| url.clone()),
+                    reasons: outcome.reasons,
+                    evidence: outcome.note,
+                },
+                suggested: None,
+            });
+        }
+        // An index or a page that only links on: the assessor follows the
+        // item's link from it, so that link's target decides.
+        let mut first_fail: Option<Outcome> = None;
+        for (link_index, link) in page.links.iter().enumerate() {
+            if link.chrome || !self.link_names_item(index, link) {
+                continue;
+            }
+            let Some(target) = self.graph.id_of(&link.target) else {
+                continue;
+            };
+            let candidate = Candidate {
+                resource: target,
+                score: 1,
+                via: Some(crate::graph::LinkRef {
+                    from: id,
+                    index: link_index,
+                }),
+                named: true,
+                links_generic: false,
+            };
+            let Some(outcome) = self.judge_candidate(index, item, &candidate) else {
+                continue;
+            };
+            if outcome.pass {
+                let onward = outcome.evidence_url.filter(|e| *e != url);
+                return Some(AnswerVerdict {
+                    verdict: Verdict {
+                        item: item_id.to_string(),
+                        pass: true,
+                        evidence_url: Some(url.clone()),
+                        reasons: Vec::new(),
+                        evidence: outcome.note,
+                    },
+                    suggested: onward,
+                });
+            }
+            first_fail.get_or_insert(outcome);
+        }
+        let reasons = first_fail.map_or_else(
+            || {
+                let mut reason = Reason::new(ReasonCode::WrongContent, Some(&url));
+                reason.expected = Some(expected_wording(item));
+                vec![reason]
+            },
+            |o| o.reasons,
+        );
+        Some(fail(reasons, None))
     }
 
     fn decide(&self, index: usize, item: &Item, candidates: &[Candidate]) -> Verdict {
@@ -322,7 +435,9 @@ impl<'a> Judge<'a> {
             .filter(|t| self.matcher.scores(t)[index] > 0)
             .collect();
         if matching.is_empty() && item.channel != Some(ChannelKind::SocialLink) {
-            return Some(fail(Reason::new(ReasonCode::ContentNotEvident, Some(&url))));
+            let mut reason = Reason::new(ReasonCode::WrongContent, Some(&url));
+            reason.expected = Some(expected_wording(item));
+            return Some(fail(reason));
         }
         // Documents the page links for this item: all content documents on a
         // page dedicated to the item, otherwise those named for it.
@@ -335,9 +450,9 @@ impl<'a> Judge<'a> {
             .filter(|(_, r)| r.on_site && r.is_document())
             .filter(|(l, _)| dedicated || self.link_names_item(index, l))
             .collect();
-        let has_text_content = self.content_chars(page) >= MIN_CONTENT_CHARS * 3;
-        if !docs.is_empty() && !has_text_content && docs.iter().all(|(_, r)| r.status.is_failure())
-        {
+        // The item's documents are what the assessor opens: if every one is
+        // dead, the page's words about them prove nothing.
+        if !docs.is_empty() && docs.iter().all(|(_, r)| r.status.is_failure()) {
             let (_, dead) = docs[0];
             let mut reason = Reason::new(ReasonCode::NotReachable, Some(&dead.url));
             reason.status = Some(dead.status.describe());
@@ -412,6 +527,16 @@ impl<'a> Judge<'a> {
                 )
             })
     }
+}
+
+/// A few of the item's phrases, for a WRONG_CONTENT message.
+fn expected_wording(item: &Item) -> String {
+    item.match_groups
+        .iter()
+        .take(3)
+        .map(|g| g.join(" + "))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn closeness(outcome: &Outcome) -> u8 {

@@ -27,11 +27,14 @@ pub enum ReasonCode {
     ChannelNotOnSite,
     /// The page behind the name does not show the content.
     ContentNotEvident,
+    /// The page shows something else than the item asks for (an answer URL
+    /// given for the wrong item).
+    WrongContent,
 }
 
 impl ReasonCode {
     /// Every code.
-    pub const ALL: [ReasonCode; 8] = [
+    pub const ALL: [ReasonCode; 9] = [
         ReasonCode::NotFound,
         ReasonCode::FileUrlWithoutPage,
         ReasonCode::NotMainSite,
@@ -40,6 +43,7 @@ impl ReasonCode {
         ReasonCode::NotReachable,
         ReasonCode::ChannelNotOnSite,
         ReasonCode::ContentNotEvident,
+        ReasonCode::WrongContent,
     ];
 
     /// The stable code string.
@@ -54,6 +58,7 @@ impl ReasonCode {
             ReasonCode::NotReachable => "NOT_REACHABLE",
             ReasonCode::ChannelNotOnSite => "CHANNEL_NOT_ON_SITE",
             ReasonCode::ContentNotEvident => "CONTENT_NOT_EVIDENT",
+            ReasonCode::WrongContent => "WRONG_CONTENT",
         }
     }
 
@@ -63,7 +68,7 @@ impl ReasonCode {
             ReasonCode::MissingElements => 7,
             ReasonCode::WrongYear => 6,
             ReasonCode::ChannelNotOnSite => 5,
-            ReasonCode::ContentNotEvident => 4,
+            ReasonCode::ContentNotEvident | ReasonCode::WrongContent => 4,
             ReasonCode::NotReachable => 3,
             ReasonCode::NotMainSite => 2,
             ReasonCode::FileUrlWithoutPage => 1,
@@ -127,4 +132,15 @@ pub struct Verdict {
     pub reasons: Vec<Reason>,
     /// How the evidence was found.
     pub evidence: Option<EvidenceNote>,
+}
+
+/// The decision on one planned answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct AnswerVerdict {
+    /// The verdict on the answer URL itself.
+    #[serde(flatten)]
+    pub verdict: Verdict,
+    /// A better URL to submit: the page linking a file, the page an index
+    /// leads to, or (filled in by the caller) the page the crawl found.
+    pub suggested: Option<Url>,
 }

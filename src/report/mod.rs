@@ -5,6 +5,7 @@
 
 pub mod json;
 pub mod text;
+pub mod verify;
 
 use std::collections::BTreeMap;
 
@@ -82,6 +83,35 @@ pub struct ReportedItem {
     pub evidence: Option<EvidenceNote>,
 }
 
+impl ReportedItem {
+    /// An item as reported, with messages rendered in `lang`; `None` for an
+    /// item the rule set does not know.
+    #[must_use]
+    pub fn new(rules: &RuleSet, v: Verdict, lang: Lang) -> Option<Self> {
+        let item = rules.item(&v.item)?;
+        Some(Self {
+            id: v.item.clone(),
+            title: item.title_th.clone(),
+            title_en: item.title_en.clone(),
+            indicator: rules.indicator_of(item).to_string(),
+            sub_indicator: item.sub_indicator.clone(),
+            verdict: if v.pass { "pass" } else { "fail" },
+            score: if v.pass { 100 } else { 0 },
+            evidence_url: v.evidence_url.as_ref().map(ToString::to_string),
+            reasons: v
+                .reasons
+                .iter()
+                .map(|r| ReportedReason {
+                    code: r.code.as_str(),
+                    message: message(rules, item, r, lang),
+                    url: r.url.as_ref().map(ToString::to_string),
+                })
+                .collect(),
+            evidence: v.evidence,
+        })
+    }
+}
+
 /// The whole result of a check.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
@@ -138,29 +168,7 @@ impl Report {
         let items = input
             .verdicts
             .into_iter()
-            .filter_map(|v| {
-                let item = rules.item(&v.item)?;
-                Some(ReportedItem {
-                    id: v.item.clone(),
-                    title: item.title_th.clone(),
-                    title_en: item.title_en.clone(),
-                    indicator: rules.indicator_of(item).to_string(),
-                    sub_indicator: item.sub_indicator.clone(),
-                    verdict: if v.pass { "pass" } else { "fail" },
-                    score: if v.pass { 100 } else { 0 },
-                    evidence_url: v.evidence_url.as_ref().map(ToString::to_string),
-                    reasons: v
-                        .reasons
-                        .iter()
-                        .map(|r| ReportedReason {
-                            code: r.code.as_str(),
-                            message: message(rules, item, r, input.lang),
-                            url: r.url.as_ref().map(ToString::to_string),
-                        })
-                        .collect(),
-                    evidence: v.evidence,
-                })
-            })
+            .filter_map(|v| ReportedItem::new(rules, v, input.lang))
             .collect();
         let ita = input
             .iit_eit
