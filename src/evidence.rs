@@ -389,7 +389,9 @@ pub fn gather(
                 anchor[i] = anchor[i].max(s);
                 let depth = graph.get(link_ref.from).depth;
                 let better = via[i].is_none_or(|(best, current)| {
-                    s > best || (s == best && depth < graph.get(current.from).depth)
+                    let here = (depth, &graph.get(link_ref.from).url);
+                    let there = (graph.get(current.from).depth, &graph.get(current.from).url);
+                    s > best || (s == best && here < there)
                 });
                 if better {
                     via[i] = Some((s, link_ref));
@@ -475,6 +477,8 @@ pub fn gather(
                         .len()
                         .cmp(&graph.get(b.resource).url.as_str().len())
                 })
+                // The crawl's order varies with concurrency; the verdict must not.
+                .then_with(|| graph.get(a.resource).url.cmp(&graph.get(b.resource).url))
         });
     }
     per_item

@@ -40,6 +40,9 @@ pub struct RuleSet {
     pub items: Vec<Item>,
     /// Reason messages by reason code.
     pub messages: BTreeMap<String, Message>,
+    /// How to fix each reason, by reason code (an item's own advice wins).
+    #[serde(default)]
+    pub advice: BTreeMap<String, Message>,
 }
 
 /// The framework a rule file describes.
@@ -283,6 +286,9 @@ pub struct Item {
     /// Required elements.
     #[serde(default)]
     pub elements: Vec<Element>,
+    /// Item-specific fix advice by reason code.
+    #[serde(default)]
+    pub advice: BTreeMap<String, Message>,
 }
 
 impl Item {
@@ -431,6 +437,24 @@ impl RuleSet {
                 format!("items.match: the terms cannot be indexed: {e}"),
             );
         }
+        let known = |code: &str| {
+            crate::judge::ReasonCode::ALL
+                .iter()
+                .any(|c| c.as_str() == code)
+        };
+        let advice_keys = self.advice.keys().map(|k| (k, "[advice")).chain(
+            self.items
+                .iter()
+                .flat_map(|i| i.advice.keys().map(|k| (k, "[items.advice"))),
+        );
+        for (code, table) in advice_keys {
+            if !known(code) {
+                return fail(
+                    find_line(text, &format!("{table}.{code}]")),
+                    format!("advice: '{code}' is not a reason code"),
+                );
+            }
+        }
         for code in crate::judge::ReasonCode::ALL {
             if !self.messages.contains_key(code.as_str()) {
                 return fail(
@@ -480,6 +504,13 @@ impl RuleSet {
     #[must_use]
     pub fn item(&self, id: &str) -> Option<&Item> {
         self.items.iter().find(|i| i.id() == id)
+    }
+
+    /// Fix advice for a reason on an item: the item's own, else the
+    /// general advice for the code.
+    #[must_use]
+    pub fn advice_for<'a>(&'a self, item: &'a Item, code: &str) -> Option<&'a Message> {
+        item.advice.get(code).or_else(|| self.advice.get(code))
     }
 }
 

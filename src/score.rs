@@ -69,6 +69,36 @@ pub fn score(rules: &RuleSet, item_scores: &BTreeMap<String, f64>) -> Scores {
     }
 }
 
+/// OIT points an item is worth: passing it raises the OIT score by this
+/// much. Items are not equal: a sub-indicator's items share its weight, so
+/// in the 2563–2565 framework one O42 is worth 12.5 OIT points and one O35
+/// only 3.125.
+#[must_use]
+#[allow(clippy::cast_precision_loss)]
+pub fn item_points(rules: &RuleSet, item_id: &str) -> f64 {
+    let Some(item) = rules.item(item_id) else {
+        return 0.0;
+    };
+    let Some(sub) = rules.sub_indicator(&item.sub_indicator) else {
+        return 0.0;
+    };
+    let items_in_sub = rules
+        .items
+        .iter()
+        .filter(|i| i.sub_indicator == sub.id)
+        .count();
+    let subs_in_indicator = rules
+        .sub_indicators
+        .iter()
+        .filter(|s| s.indicator == sub.indicator)
+        .count();
+    let indicators = rules.indicators.len();
+    if items_in_sub == 0 || subs_in_indicator == 0 || indicators == 0 {
+        return 0.0;
+    }
+    100.0 / items_in_sub as f64 / subs_in_indicator as f64 / indicators as f64
+}
+
 /// The overall ITA from IIT, EIT and OIT with the rule file's weights.
 #[must_use]
 pub fn predict_ita(rules: &RuleSet, iit: f64, eit: f64, oit: f64) -> ItaPrediction {
@@ -147,6 +177,22 @@ mod tests {
         let ita = predict_ita(&rules, iit, eit, scores.oit);
         assert_eq!(round2(ita.total), 72.31);
         assert_eq!(ita.grade.as_deref(), Some("C"));
+    }
+
+    #[test]
+    fn items_weigh_by_their_sub_indicator() {
+        let rules = RuleSet::embedded().expect("embedded rules load");
+        // scoring.md: one item of 10.2 is worth 25 points of indicator 10,
+        // one of 10.1 only 6.25; OIT halves both.
+        assert!((item_points(&rules, "O42") - 12.5).abs() < 1e-9);
+        assert!((item_points(&rules, "O35") - 3.125).abs() < 1e-9);
+        assert!((item_points(&rules, "O29") - 2.0).abs() < 1e-9);
+        let total: f64 = rules
+            .items
+            .iter()
+            .map(|i| item_points(&rules, i.id()))
+            .sum();
+        assert!((total - 100.0).abs() < 1e-9);
     }
 
     #[test]

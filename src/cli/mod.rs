@@ -97,6 +97,23 @@ enum RulesCommand {
 enum FormatArg {
     Text,
     Json,
+    Html,
+    Markdown,
+    Junit,
+    Csv,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::Text => Format::Text,
+            FormatArg::Json => Format::Json,
+            FormatArg::Html => Format::Html,
+            FormatArg::Markdown => Format::Markdown,
+            FormatArg::Junit => Format::Junit,
+            FormatArg::Csv => Format::Csv,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -113,12 +130,16 @@ struct CheckArgs {
     /// Rule file (default: the embedded rules/ita-2564.toml).
     #[arg(long)]
     rules: Option<PathBuf>,
-    /// Output format.
+    /// Output format (for stdout, and for --out files whose extension says nothing).
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     format: FormatArg,
-    /// Write the report to this file instead of stdout.
+    /// Write the report to this file instead of stdout; repeat for several
+    /// formats, each picked from the extension (.html .json .csv .md .xml=JUnit .txt).
     #[arg(long)]
-    out: Option<PathBuf>,
+    out: Vec<PathBuf>,
+    /// No progress display on stderr.
+    #[arg(long, short)]
+    quiet: bool,
     /// Cap on HTML pages fetched.
     #[arg(long, default_value_t = crawl::DEFAULT_MAX_PAGES)]
     max_pages: usize,
@@ -208,7 +229,10 @@ async fn dispatch(command: Command) -> Result<Exit> {
         } => {
             let rules = load_rules(&options)?;
             if template {
-                write_text(&oitcheck::answers::template(&rules), options.out.as_deref())?;
+                write_text(
+                    &oitcheck::answers::template(&rules),
+                    options.out.first().map(PathBuf::as_path),
+                )?;
                 return Ok(Exit::Ok);
             }
             let (Some(url), Some(answers)) = (url, answers) else {
@@ -291,20 +315,61 @@ async fn run_verify(
         );
         return Ok(Exit::Usage);
     }
-    let report = oitcheck::verify::verify(site, rules, sheet, &check_options(args)).await?;
-    let text = match args.format {
-        FormatArg::Text => report.render_text(),
-        FormatArg::Json => {
-            let mut json = serde_json::to_string_pretty(&report)?;
-            json.push('\n');
-            json
-        }
-    };
-    write_text(&text, args.out.as_deref())?;
+    let progress = Progress::start(args.quiet);
+    let report =
+        oitcheck::verify::verify(site, rules, sheet, &check_options(args, &progress)).await?;
+    progress.finish(report.items.len());
+    write_outputs(args, |format| Ok(report.render(format)?))?;
     Ok(Exit::Ok)
 }
 
-fn check_options(args: &CheckArgs) -> CheckOptions {
+/// Writes the report to stdout or to every --out file, each in its format.
+fn write_outputs(args: &CheckArgs, render: impl Fn(Format) -> Result<String>) -> Result<()> {
+    if args.out.is_empty() {
+        return write_text(&render(args.format.into())?, None);
+    }
+    for path in &args.out {
+        let format = Format::from_path(path).unwrap_or_else(|| args.format.into());
+        write_text(&render(format)?, Some(path))?;
+    }
+    Ok(())
+}
+
+/// A spinner on stderr while crawling, when stderr is a terminal.
+struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    fn start(quiet: bool) -> Self {
+        use std::io::IsTerminal as _;
+        if quiet || !std::io::stderr().is_terminal() {
+            return Self(None);
+        }
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.enable_steady_tick(Duration::from_millis(120));
+        Self(Some(bar))
+    }
+
+    fn hook(&self) -> Option<crawl::ProgressHook> {
+        let bar = self.0.clone()?;
+        Some(crawl::ProgressHook(std::sync::Arc::new(
+            move |p: crawl::CrawlProgress| {
+                let rate = p.requests as f64 / p.elapsed.as_secs_f64().max(0.001);
+                bar.set_message(format!(
+                    "{} pages · {} queued · {} requests · {rate:.1} req/s · items decided 0",
+                    p.pages_fetched, p.queued, p.requests
+                ));
+            },
+        )))
+    }
+
+    fn finish(&self, items: usize) {
+        if let Some(bar) = &self.0 {
+            bar.finish_with_message(format!("items decided {items}"));
+        }
+    }
+}
+
+fn check_options(args: &CheckArgs, progress: &Progress) -> CheckOptions {
     CheckOptions {
         year: args.year,
         crawl: CrawlConfig {
@@ -312,6 +377,7 @@ fn check_options(args: &CheckArgs) -> CheckOptions {
             rate: Some(args.rate.unwrap_or(crawl::DEFAULT_RATE)).filter(|r| *r > 0.0),
             concurrency: args.concurrency.max(1),
             timeout: Duration::from_secs(args.timeout.max(1)),
+            progress: progress.hook(),
             ..CrawlConfig::default()
         },
         lang: match args.lang {
@@ -324,12 +390,10 @@ fn check_options(args: &CheckArgs) -> CheckOptions {
 
 async fn run_check(site: &url::Url, args: &CheckArgs) -> Result<Exit> {
     let rules = load_rules(args)?;
-    let report = oitcheck::check(site, &rules, &check_options(args)).await?;
-    let format = match args.format {
-        FormatArg::Text => Format::Text,
-        FormatArg::Json => Format::Json,
-    };
-    write_text(&report.render(format)?, args.out.as_deref())?;
+    let progress = Progress::start(args.quiet);
+    let report = oitcheck::check(site, &rules, &check_options(args, &progress)).await?;
+    progress.finish(report.items.len());
+    write_outputs(args, |format| Ok(report.render(format)?))?;
     Ok(Exit::Ok)
 }
 

@@ -58,6 +58,29 @@ const MAX_CRAWL_DELAY: Duration = Duration::from_secs(30);
 /// Longest sitemap chain followed (sitemap indexes).
 const MAX_SITEMAPS: usize = 10;
 
+/// Where the crawl is, for a progress display.
+#[derive(Debug, Clone, Copy)]
+pub struct CrawlProgress {
+    /// HTML pages fetched so far.
+    pub pages_fetched: usize,
+    /// URLs waiting in the frontier.
+    pub queued: usize,
+    /// Requests sent so far.
+    pub requests: usize,
+    /// Time since the crawl began.
+    pub elapsed: Duration,
+}
+
+/// A callback told about the crawl's progress after every fetch.
+#[derive(Clone)]
+pub struct ProgressHook(pub Arc<dyn Fn(CrawlProgress) + Send + Sync>);
+
+impl std::fmt::Debug for ProgressHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ProgressHook")
+    }
+}
+
 /// Crawl settings, resolved (no `Option` left but the rate).
 #[derive(Debug, Clone)]
 pub struct CrawlConfig {
@@ -77,6 +100,8 @@ pub struct CrawlConfig {
     pub max_retry_wait: Duration,
     /// User agent.
     pub user_agent: String,
+    /// Told about progress after every fetch (a terminal spinner).
+    pub progress: Option<ProgressHook>,
 }
 
 impl Default for CrawlConfig {
@@ -90,6 +115,7 @@ impl Default for CrawlConfig {
             retries: 2,
             max_retry_wait: Duration::from_secs(30),
             user_agent: USER_AGENT.to_string(),
+            progress: None,
         }
     }
 }
@@ -185,6 +211,7 @@ impl Crawler {
             queued_pages: 1,
             queued_docs: 0,
             max_pages: self.config.max_pages,
+            pages_fetched: 0,
         };
         let start_id = state.graph.intern(&start_url, 0);
         state.record(start_id, first, 0);
@@ -211,8 +238,21 @@ impl Crawler {
                 break;
             };
             match joined {
-                Ok((job, outcome)) => state.record(job.id, outcome, job.depth),
+                Ok((job, outcome)) => {
+                    if matches!(outcome.content, Content::Page(_)) {
+                        state.pages_fetched += 1;
+                    }
+                    state.record(job.id, outcome, job.depth);
+                }
                 Err(e) => tracing::error!("a fetch task failed: {e}"),
+            }
+            if let Some(ProgressHook(hook)) = &self.config.progress {
+                hook(CrawlProgress {
+                    pages_fetched: state.pages_fetched,
+                    queued: state.queue.len() + tasks.len(),
+                    requests: self.requests(),
+                    elapsed: began.elapsed(),
+                });
             }
         }
 
@@ -350,6 +390,7 @@ struct Frontier {
     queued_pages: usize,
     queued_docs: usize,
     max_pages: usize,
+    pages_fetched: usize,
 }
 
 impl Frontier {

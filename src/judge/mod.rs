@@ -521,10 +521,8 @@ impl<'a> Judge<'a> {
             .map(|l| l.from)
             .filter(|&from| self.graph.get(from).on_site)
             .min_by_key(|&from| {
-                (
-                    self.graph.get(from).depth,
-                    self.graph.get(from).url.as_str().len(),
-                )
+                let page = self.graph.get(from);
+                (page.depth, page.url.as_str().len(), page.url.as_str())
             })
     }
 }

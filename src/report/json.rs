@@ -7,7 +7,15 @@ use super::Report;
 /// # Errors
 /// Only if serialisation fails.
 pub fn render(report: &Report) -> Result<String, serde_json::Error> {
-    let mut text = serde_json::to_string_pretty(report)?;
+    render_value(report)
+}
+
+/// Any serialisable report as pretty JSON with a trailing newline.
+///
+/// # Errors
+/// Only if serialisation fails.
+pub fn render_value<T: serde::Serialize>(value: &T) -> Result<String, serde_json::Error> {
+    let mut text = serde_json::to_string_pretty(value)?;
     text.push('\n');
     Ok(text)
 }

@@ -3,7 +3,12 @@
 //! JSON is the report's serialisation, so formats never drift. Messages are
 //! rendered here, at the edge, from the rule file's Thai or English texts.
 
+pub mod csv;
+pub mod html;
 pub mod json;
+pub mod junit;
+pub mod labels;
+pub mod markdown;
 pub mod text;
 pub mod verify;
 
@@ -13,7 +18,7 @@ use serde::Serialize;
 
 use crate::graph::CrawlStats;
 use crate::judge::{EvidenceNote, Reason, Verdict};
-use crate::rules::{Item, RuleSet};
+use crate::rules::{Item, Message, RuleSet};
 use crate::score::{ItaPrediction, Scores};
 
 /// Language of user-facing messages.
@@ -35,6 +40,43 @@ pub enum Format {
     Text,
     /// Stable JSON.
     Json,
+    /// One self-contained HTML file.
+    Html,
+    /// Markdown (a CI job summary).
+    Markdown,
+    /// JUnit XML (each item a test case).
+    Junit,
+    /// The submission sheet (CSV, UTF-8 with BOM).
+    Csv,
+}
+
+impl Format {
+    /// The format a file name asks for: .html .json .csv .md .xml (JUnit)
+    /// .txt; `None` for another extension.
+    #[must_use]
+    pub fn from_path(path: &std::path::Path) -> Option<Self> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "html" | "htm" => Format::Html,
+            "json" => Format::Json,
+            "csv" => Format::Csv,
+            "md" | "markdown" => Format::Markdown,
+            "xml" => Format::Junit,
+            "txt" => Format::Text,
+            _ => return None,
+        })
+    }
+}
+
+/// A report could not be rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// JSON serialisation failed.
+    #[error("JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    /// CSV writing failed.
+    #[error("CSV: {0}")]
+    Csv(#[from] ::csv::Error),
 }
 
 /// The tool that made the report.
@@ -55,6 +97,23 @@ pub struct ReportedReason {
     pub message: String,
     /// URL concerned.
     pub url: Option<String>,
+    /// How to fix it, in the report's language (from the rule file).
+    pub advice: Option<String>,
+}
+
+/// A failing item worth fixing, with what fixing it adds.
+#[derive(Debug, Clone, Serialize)]
+pub struct FixFirst {
+    /// Item id.
+    pub id: String,
+    /// Thai title.
+    pub title: String,
+    /// English title.
+    pub title_en: String,
+    /// OIT points the item would add if fixed.
+    pub points: f64,
+    /// The first reason code.
+    pub code: &'static str,
 }
 
 /// One item as reported.
@@ -105,6 +164,9 @@ impl ReportedItem {
                     code: r.code.as_str(),
                     message: message(rules, item, r, lang),
                     url: r.url.as_ref().map(ToString::to_string),
+                    advice: rules
+                        .advice_for(item, r.code.as_str())
+                        .map(|t| fill(t, item, r, lang)),
                 })
                 .collect(),
             evidence: v.evidence,
@@ -131,6 +193,10 @@ pub struct Report {
     pub items: Vec<ReportedItem>,
     /// Scores.
     pub scores: Scores,
+    /// The grade band the OIT score alone falls in (the rule file's bands).
+    pub oit_band: Option<String>,
+    /// Failing items, most OIT points gained by fixing first.
+    pub fix_first: Vec<FixFirst>,
     /// Predicted ITA, when IIT and EIT were given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ita: Option<ItaPrediction>,
@@ -165,7 +231,7 @@ impl Report {
             .map(|v| (v.item.clone(), if v.pass { 100.0 } else { 0.0 }))
             .collect();
         let scores = crate::score::score(rules, &item_scores);
-        let items = input
+        let items: Vec<ReportedItem> = input
             .verdicts
             .into_iter()
             .filter_map(|v| ReportedItem::new(rules, v, input.lang))
@@ -173,6 +239,7 @@ impl Report {
         let ita = input
             .iit_eit
             .map(|(iit, eit)| crate::score::predict_ita(rules, iit, eit, scores.oit));
+        let fix_first = fix_first(rules, &items);
         Self {
             tool: Tool {
                 name: "oitcheck",
@@ -184,7 +251,9 @@ impl Report {
             lang: input.lang,
             crawl: input.stats.clone(),
             items,
+            oit_band: crate::score::grade(rules, scores.oit),
             scores,
+            fix_first,
             ita,
         }
     }
@@ -192,21 +261,48 @@ impl Report {
     /// Renders the report in a format.
     ///
     /// # Errors
-    /// Only when JSON serialisation fails (it does not for this type).
-    pub fn render(&self, format: Format) -> Result<String, serde_json::Error> {
-        match format {
-            Format::Text => Ok(text::render(self)),
-            Format::Json => json::render(self),
-        }
+    /// Only when serialisation fails (it does not for this type).
+    pub fn render(&self, format: Format) -> Result<String, RenderError> {
+        Ok(match format {
+            Format::Text => text::render(self),
+            Format::Json => json::render(self)?,
+            Format::Html => html::render(self),
+            Format::Markdown => markdown::render(self),
+            Format::Junit => junit::render(self),
+            Format::Csv => csv::render(self)?,
+        })
     }
+}
+
+/// Failing items ordered by the OIT points fixing each would add.
+#[must_use]
+pub fn fix_first(rules: &RuleSet, items: &[ReportedItem]) -> Vec<FixFirst> {
+    let mut list: Vec<FixFirst> = items
+        .iter()
+        .filter(|i| i.score == 0)
+        .map(|i| FixFirst {
+            id: i.id.clone(),
+            title: i.title.clone(),
+            title_en: i.title_en.clone(),
+            points: crate::score::item_points(rules, &i.id),
+            code: i.reasons.first().map_or("NOT_FOUND", |r| r.code),
+        })
+        .collect();
+    list.sort_by(|a, b| b.points.total_cmp(&a.points));
+    list
 }
 
 /// Renders a reason's message from the rule file's template.
 #[must_use]
 pub fn message(rules: &RuleSet, item: &Item, reason: &Reason, lang: Lang) -> String {
-    let Some(template) = rules.messages.get(reason.code.as_str()) else {
-        return reason.code.as_str().to_string();
-    };
+    rules.messages.get(reason.code.as_str()).map_or_else(
+        || reason.code.as_str().to_string(),
+        |t| fill(t, item, reason, lang),
+    )
+}
+
+/// Fills a Thai/English template's `{placeholders}` for a reason.
+fn fill(template: &Message, item: &Item, reason: &Reason, lang: Lang) -> String {
     let (text, title) = match lang {
         Lang::Th => (&template.th, &item.title_th),
         Lang::En => (&template.en, &item.title_en),

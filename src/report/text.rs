@@ -3,69 +3,14 @@
 
 use std::fmt::Write as _;
 
+use super::labels::{labels, numeric};
 use super::{Lang, Report};
 use crate::score::round2;
-
-struct Labels {
-    site: &'static str,
-    year: &'static str,
-    oit: &'static str,
-    indicator: &'static str,
-    passed: &'static str,
-    crawl: &'static str,
-    submit: &'static str,
-    ita: &'static str,
-    truncated: &'static str,
-    checked: &'static str,
-    pages: &'static str,
-    requests: &'static str,
-    errors: &'static str,
-}
-
-const TH: Labels = Labels {
-    site: "เว็บไซต์",
-    year: "ปีที่ประเมิน",
-    oit: "คะแนน OIT (คาดการณ์)",
-    indicator: "ตัวชี้วัด",
-    passed: "ผ่าน",
-    crawl: "การสำรวจเว็บไซต์",
-    submit: "URL ที่ควรตอบ",
-    ita: "คะแนน ITA (คาดการณ์)",
-    truncated: "หมายเหตุ: การสำรวจหยุดก่อนครบทุกหน้า (ถึงขีดจำกัดจำนวนหน้า) ผลอาจไม่ครบ",
-    checked: "หน้าที่ตรวจพบ",
-    pages: "หน้า",
-    requests: "คำขอ",
-    errors: "ข้อผิดพลาด",
-};
-
-const EN: Labels = Labels {
-    site: "Site",
-    year: "Assessment year",
-    oit: "Predicted OIT score",
-    indicator: "Indicator",
-    passed: "passed",
-    crawl: "Crawl",
-    submit: "URL to submit",
-    ita: "Predicted ITA score",
-    truncated: "Note: the crawl stopped at the page limit; results may be incomplete",
-    checked: "Page found",
-    pages: "pages",
-    requests: "requests",
-    errors: "errors",
-};
-
-/// "9.1" → 9.1, so indicators sort as numbers ("9" before "10").
-fn numeric(id: &str) -> f64 {
-    id.parse().unwrap_or(f64::MAX)
-}
 
 /// Renders the report as text.
 #[must_use]
 pub fn render(report: &Report) -> String {
-    let l = match report.lang {
-        Lang::Th => &TH,
-        Lang::En => &EN,
-    };
+    let l = labels(report.lang);
     let mut out = String::new();
     let passed = report.items.iter().filter(|i| i.score == 100).count();
     let _ = writeln!(

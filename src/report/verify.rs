@@ -95,6 +95,19 @@ impl VerifyReport {
         }
     }
 
+    /// Renders the report: text, JSON or HTML (other formats fall back to
+    /// text; the sheet-shaped formats belong to `check`).
+    ///
+    /// # Errors
+    /// Only when JSON serialisation fails.
+    pub fn render(&self, format: super::Format) -> Result<String, super::RenderError> {
+        Ok(match format {
+            super::Format::Json => super::json::render_value(self)?,
+            super::Format::Html => super::html::render_verify(self),
+            _ => self.render_text(),
+        })
+    }
+
     /// Plain text: one block per answer, then the rows that could not be read.
     #[must_use]
     pub fn render_text(&self) -> String {

@@ -1,0 +1,219 @@
+//! One self-contained HTML file: no scripts, no network, Thai fonts from the
+//! system. Built with maud, which escapes everything interpolated, so text
+//! from crawled sites (titles, anchor texts) can never inject markup.
+
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+
+use super::labels::{labels, numeric, Labels};
+use super::verify::VerifyReport;
+use super::{Lang, Report, ReportedItem};
+use crate::score::round2;
+
+const STYLE: &str = r#"
+:root { --ok: #1b7f3b; --bad: #b3261e; --muted: #5f6368; --line: #e0e0e0; }
+* { box-sizing: border-box; }
+body { font-family: "Sarabun", "Noto Sans Thai", "Leelawadee UI", "Tahoma", "Loma", "Garuda", "Noto Sans", system-ui, sans-serif;
+       margin: 0; color: #202124; background: #fafafa; line-height: 1.5; }
+header, main { max-width: 1100px; margin: 0 auto; padding: 1rem 1.5rem; }
+header { background: #fff; border-bottom: 1px solid var(--line); max-width: none; }
+header .inner { max-width: 1100px; margin: 0 auto; display: flex; gap: 2rem; align-items: center; flex-wrap: wrap; }
+h1 { font-size: 1.35rem; margin: 0 0 .25rem; }
+.meta { color: var(--muted); font-size: .9rem; }
+.score { text-align: center; min-width: 11rem; }
+.score .value { font-size: 3rem; font-weight: 700; }
+.score .band { font-weight: 600; }
+.bars { display: grid; grid-template-columns: 5rem 1fr 4rem; gap: .3rem .75rem; align-items: center; margin: 1rem 0; }
+.bar { background: var(--line); height: .9rem; border-radius: .45rem; overflow: hidden; }
+.bar span { display: block; height: 100%; background: var(--ok); }
+.bar.low span { background: var(--bad); }
+section { background: #fff; border: 1px solid var(--line); border-radius: .5rem; padding: 1rem 1.25rem; margin: 1rem 0; }
+h2 { font-size: 1.1rem; margin: .2rem 0 .75rem; }
+h3 { font-size: 1rem; margin: 1.25rem 0 .5rem; }
+table { width: 100%; border-collapse: collapse; font-size: .95rem; }
+th, td { text-align: left; vertical-align: top; padding: .45rem .5rem; border-bottom: 1px solid var(--line); }
+th { color: var(--muted); font-weight: 600; }
+tr.fail { background: #fdf1f0; }
+.badge { display: inline-block; padding: .05rem .5rem; border-radius: .75rem; font-size: .8rem; font-weight: 700; color: #fff; }
+.badge.pass { background: var(--ok); }
+.badge.fail { background: var(--bad); }
+.code { font-family: ui-monospace, "Cascadia Mono", monospace; font-size: .8rem; color: var(--bad); }
+.advice { color: #0b57d0; }
+.evidence { color: var(--muted); font-size: .85rem; }
+a { color: #0b57d0; word-break: break-all; }
+ol.fix li { margin: .2rem 0; }
+#failing:checked ~ .items tr.pass { display: none; }
+"#;
+
+/// The page shell shared by the check and verify reports.
+fn page(lang: Lang, title: &str, body: Markup) -> String {
+    let lang_attr = if lang == Lang::Th { "th" } else { "en" };
+    html! {
+        (DOCTYPE)
+        html lang=(lang_attr) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) }
+                style { (PreEscaped(STYLE)) }
+            }
+            body { (body) }
+        }
+    }
+    .into_string()
+}
+
+fn item_title(lang: Lang, item: &ReportedItem) -> &str {
+    if lang == Lang::Th {
+        &item.title
+    } else {
+        &item.title_en
+    }
+}
+
+/// The verdict, URL, reasons with advice, and evidence of one item.
+fn item_cells(lang: Lang, l: &Labels, item: &ReportedItem) -> Markup {
+    let pass = item.score == 100;
+    html! {
+        td { strong { (item.id) } }
+        td { (item_title(lang, item)) }
+        td { span class={ "badge " (if pass { "pass" } else { "fail" }) } { (if pass { l.pass } else { l.fail }) } }
+        td {
+            @if let Some(url) = &item.evidence_url {
+                @if pass { a href=(url) { (url) } } @else { span class="evidence" { (l.checked) ": " a href=(url) { (url) } } }
+            }
+            @for reason in &item.reasons {
+                div {
+                    span class="code" { (reason.code) } " " (reason.message)
+                    @if let Some(advice) = &reason.advice {
+                        div class="advice" { (l.advice) ": " (advice) }
+                    }
+                }
+            }
+            @if let Some(evidence) = &item.evidence {
+                div class="evidence" {
+                    @if let Some(anchor) = &evidence.anchor_text { (l.anchor) ": “" (anchor) "” " }
+                    @if let Some(from) = &evidence.linked_from { (l.linked_from) " " a href=(from) { (from) } " " }
+                    @if let Some(doc) = &evidence.document { (l.document) ": " a href=(doc) { (doc) } }
+                }
+            }
+        }
+    }
+}
+
+/// Renders a check report as HTML.
+#[must_use]
+pub fn render(report: &Report) -> String {
+    let l = labels(report.lang);
+    let lang = report.lang;
+    let passed = report.items.iter().filter(|i| i.score == 100).count();
+    let mut subs: Vec<(&String, &f64)> = report.scores.sub_indicators.iter().collect();
+    subs.sort_by(|a, b| numeric(a.0).total_cmp(&numeric(b.0)));
+    let body = html! {
+        header { div class="inner" {
+            div class="score" {
+                div class="meta" { (l.oit) }
+                div class="value" { (format!("{:.2}", round2(report.scores.oit))) }
+                @if let Some(band) = &report.oit_band { div class="band" { (l.band) " " (band) } }
+                div class="meta" { (l.passed) " " (passed) "/" (report.items.len()) }
+            }
+            div {
+                h1 { (l.report_title) }
+                div class="meta" { (l.site) ": " a href=(report.site) { (report.site) } }
+                div class="meta" { (l.year) " " (report.assessment_year) " · " (report.framework) " · oitcheck " (report.tool.version) }
+                div class="meta" {
+                    (l.crawl) ": " (report.crawl.pages_fetched) " " (l.pages) ", " (report.crawl.requests) " " (l.requests)
+                    ", " (report.crawl.errors) " " (l.errors)
+                }
+                @if report.crawl.truncated { div class="meta" { strong { (l.truncated) } } }
+                @if let Some(ita) = &report.ita {
+                    div { strong { (l.ita) ": " (format!("{:.2}", round2(ita.total))) }
+                          @if let Some(g) = &ita.grade { " (" (g) ")" } }
+                }
+            }
+        } }
+        main {
+            section {
+                h2 { (l.sub_indicator) }
+                div class="bars" {
+                    @for (id, value) in &subs {
+                        div { (id) }
+                        div class={ "bar" (if **value < 50.0 { " low" } else { "" }) } {
+                            span style={ "width:" (format!("{:.1}", value.clamp(0.0, 100.0))) "%" } {}
+                        }
+                        div { (format!("{:.2}", round2(**value))) }
+                    }
+                }
+            }
+            section {
+                h2 { (l.fix_first) }
+                @if report.fix_first.is_empty() { p { (l.all_pass) } } @else {
+                    p class="meta" { (l.fix_first_note) }
+                    ol class="fix" {
+                        @for fix in &report.fix_first {
+                            li { strong { (fix.id) } " " (if lang == Lang::Th { &fix.title } else { &fix.title_en })
+                                 " — +" (format!("{:.2}", fix.points)) " " span class="code" { (fix.code) } }
+                        }
+                    }
+                }
+            }
+            section {
+                input type="checkbox" id="failing";
+                label for="failing" { " " (l.failing_only) }
+                div class="items" {
+                    @for (sub, value) in &subs {
+                        h3 { (l.sub_indicator) " " (sub) " — " (format!("{:.2}", round2(**value))) }
+                        table {
+                            thead { tr { th { (l.item) } th { (l.title) } th { (l.verdict) } th { (l.submit) " / " (l.reasons) } } }
+                            tbody {
+                                @for item in report.items.iter().filter(|i| &&i.sub_indicator == sub) {
+                                    tr class=(if item.score == 100 { "pass" } else { "fail" }) { (item_cells(lang, l, item)) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    page(lang, &format!("{} — {}", l.report_title, report.site), body)
+}
+
+/// Renders a verify report as HTML: one row per answer.
+#[must_use]
+pub fn render_verify(report: &VerifyReport) -> String {
+    let l = labels(report.lang);
+    let lang = report.lang;
+    let passed = report.items.iter().filter(|i| i.item.score == 100).count();
+    let body = html! {
+        header { div class="inner" {
+            div class="score" {
+                div class="meta" { (l.oit) }
+                div class="value" { (format!("{:.2}", round2(report.scores.oit))) }
+                div class="meta" { (l.passed) " " (passed) "/" (report.items.len()) }
+            }
+            div {
+                h1 { (l.report_title) " (verify)" }
+                div class="meta" { (l.site) ": " a href=(report.site) { (report.site) } }
+                div class="meta" { (l.year) " " (report.assessment_year) " · " (report.framework) }
+            }
+        } }
+        main { section { table {
+            thead { tr { th { (l.item) } th { (l.title) } th { (l.verdict) } th { (l.reasons) } } }
+            tbody {
+                @for row in &report.items {
+                    tr class=(if row.item.score == 100 { "pass" } else { "fail" }) {
+                        (item_cells(lang, l, &row.item))
+                    }
+                    tr class="evidence" { td {} td colspan="3" {
+                        "answer: " a href=(row.answer_url) { (row.answer_url) }
+                        @if let Some(s) = &row.suggested_url { " → " a href=(s) { (s) } }
+                    } }
+                }
+            }
+        } }
+        @if !report.errors.is_empty() {
+            section { ul { @for e in &report.errors { li { "line " (e.line) ": " (e.message) } } } }
+        } }
+    };
+    page(lang, &format!("{} — {}", l.report_title, report.site), body)
+}
