@@ -48,12 +48,55 @@ fn bare_host(host: &str) -> String {
         .unwrap_or(host)
 }
 
-/// Canonical form used to deduplicate URLs: no fragment.
+/// A URL without its fragment: what a link points to.
 #[must_use]
 pub fn canonical(url: &Url) -> Url {
     let mut url = url.clone();
     url.set_fragment(None);
     url
+}
+
+/// Query parameters that never change a page: sessions and trackers.
+const NOISE_PARAMS: &[&str] = &[
+    "phpsessid", "jsessionid", "sid", "sessionid", "session_id", "cfid", "cftoken", "fbclid", "gclid", "ref",
+];
+
+/// The key that identifies one page among the many URLs a site gives it:
+/// http and https, www and not, default ports, `index.html`/`index.php`,
+/// a trailing slash, percent-encoding case, session ids and tracking
+/// parameters, and the order of query parameters do not matter.
+#[must_use]
+pub fn page_key(url: &Url) -> String {
+    let host = bare_host(url.host_str().unwrap_or_default());
+    let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
+    let mut path = crate::textnorm::percent_decode(url.path());
+    // ";jsessionid=…" path parameters.
+    if let Some(i) = path.find(';') {
+        path.truncate(i);
+    }
+    for index in ["index.html", "index.htm", "index.php", "default.aspx", "default.asp", "index.asp"] {
+        if let Some(stripped) = path.strip_suffix(index) {
+            if stripped.ends_with('/') {
+                path.truncate(stripped.len());
+                break;
+            }
+        }
+    }
+    while path.len() > 1 && path.ends_with('/') {
+        path.pop();
+    }
+    let mut pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(k, _)| {
+            let k = k.to_ascii_lowercase();
+            !NOISE_PARAMS.contains(&k.as_str()) && !k.starts_with("utm_")
+        })
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    pairs.sort();
+    let query: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let scheme = if matches!(url.scheme(), "http" | "https") { "web" } else { url.scheme() };
+    format!("{scheme}://{host}{port}{path}?{}", query.join("&"))
 }
 
 /// Index of a resource in [`SiteGraph::resources`].
@@ -123,6 +166,8 @@ pub enum SkipReason {
     Robots,
     /// The page or request budget ran out.
     Limit,
+    /// A crawler trap: too many variants of one path, too long, too deep.
+    Trap,
     /// Not http(s) (mailto:, tel:, javascript:).
     Scheme,
 }
@@ -275,6 +320,20 @@ pub struct CrawlStats {
     pub robots_excluded: usize,
     /// Whether a limit stopped the crawl before the frontier was empty.
     pub truncated: bool,
+    /// URLs not crawled because they looked like crawler traps.
+    pub traps_avoided: usize,
+    /// Why the crawl stopped early, when it did: the report is incomplete.
+    pub stopped: Option<StopReason>,
+}
+
+/// Why a crawl stopped before its frontier was empty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StopReason {
+    /// The whole-run deadline (`--deadline`) passed.
+    Deadline,
+    /// The run was interrupted (Ctrl-C, SIGTERM).
+    Interrupted,
 }
 
 /// Everything a crawl found.
@@ -286,7 +345,7 @@ pub struct SiteGraph {
     pub scope: SiteScope,
     /// All resources; ids are indexes.
     pub resources: Vec<Resource>,
-    index: HashMap<Url, ResourceId>,
+    index: HashMap<String, ResourceId>,
     /// Crawl counters.
     pub stats: CrawlStats,
 }
@@ -307,7 +366,8 @@ impl SiteGraph {
     /// The id of `url`, adding it (not fetched) when new.
     pub fn intern(&mut self, url: &Url, depth: u32) -> ResourceId {
         let url = canonical(url);
-        if let Some(&id) = self.index.get(&url) {
+        let key = page_key(&url);
+        if let Some(&id) = self.index.get(&key) {
             let r = &mut self.resources[id];
             r.depth = r.depth.min(depth);
             return id;
@@ -331,14 +391,20 @@ impl SiteGraph {
             depth,
             in_sitemap: false,
         });
-        self.index.insert(url, id);
+        self.index.insert(key, id);
         id
+    }
+
+    /// Makes `alias` (a page's `rel=canonical`, say) resolve to `id`, unless
+    /// it is already a resource of its own.
+    pub fn alias(&mut self, alias: &Url, id: ResourceId) {
+        self.index.entry(page_key(alias)).or_insert(id);
     }
 
     /// The id of a known URL.
     #[must_use]
     pub fn id_of(&self, url: &Url) -> Option<ResourceId> {
-        self.index.get(&canonical(url)).copied()
+        self.index.get(&page_key(url)).copied()
     }
 
     /// The resource with this id.

@@ -25,6 +25,8 @@ pub enum Exit {
     Usage = 2,
     /// The site could not be crawled at all.
     Unreachable = 3,
+    /// Interrupted (Ctrl-C, SIGTERM); a partial report was written.
+    Interrupted = 130,
 }
 
 impl From<Exit> for ExitCode {
@@ -140,6 +142,14 @@ struct CheckArgs {
     /// No progress display on stderr.
     #[arg(long, short)]
     quiet: bool,
+    /// Stop crawling after this many seconds; the report is written with what
+    /// was found and marked incomplete.
+    #[arg(long)]
+    deadline: Option<u64>,
+    /// Crawl even when the site's TLS certificate is invalid (it is still a
+    /// finding: the assessor's browser warns too).
+    #[arg(long)]
+    insecure: bool,
     /// Cap on HTML pages fetched.
     #[arg(long, default_value_t = crawl::DEFAULT_MAX_PAGES)]
     max_pages: usize,
@@ -284,6 +294,15 @@ async fn dispatch(command: Command) -> Result<Exit> {
     }
 }
 
+/// A run stopped by Ctrl-C exits 130 after writing its partial report; one
+/// stopped by --deadline has done what was asked and exits 0.
+fn exit_for(stopped: Option<oitcheck::graph::StopReason>) -> Exit {
+    match stopped {
+        Some(oitcheck::graph::StopReason::Interrupted) => Exit::Interrupted,
+        _ => Exit::Ok,
+    }
+}
+
 fn load_rules(args: &CheckArgs) -> Result<RuleSet> {
     Ok(match &args.rules {
         Some(path) => RuleSet::load(path)?,
@@ -335,6 +354,33 @@ fn write_outputs(args: &CheckArgs, render: impl Fn(Format) -> Result<String>) ->
     Ok(())
 }
 
+/// Cancelled on Ctrl-C or SIGTERM, so the crawl stops and a partial report
+/// is still written.
+fn interrupt_token() -> tokio_util::sync::CancellationToken {
+    let token = tokio_util::sync::CancellationToken::new();
+    let cancel = token.clone();
+    tokio::spawn(async move {
+        #[cfg(unix)]
+        let terminate = async {
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(mut s) => {
+                    s.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        #[cfg(not(unix))]
+        let terminate = std::future::pending::<()>();
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            () = terminate => {}
+        }
+        eprintln!("oitcheck: interrupted; writing what was found (incomplete)");
+        cancel.cancel();
+    });
+    token
+}
+
 /// A spinner on stderr while crawling, when stderr is a terminal.
 struct Progress(Option<indicatif::ProgressBar>);
 
@@ -378,6 +424,9 @@ fn check_options(args: &CheckArgs, progress: &Progress) -> CheckOptions {
             concurrency: args.concurrency.max(1),
             timeout: Duration::from_secs(args.timeout.max(1)),
             progress: progress.hook(),
+            insecure: args.insecure,
+            deadline: args.deadline.map(Duration::from_secs),
+            cancel: Some(interrupt_token()),
             ..CrawlConfig::default()
         },
         lang: match args.lang {
@@ -394,7 +443,7 @@ async fn run_check(site: &url::Url, args: &CheckArgs) -> Result<Exit> {
     let report = oitcheck::check(site, &rules, &check_options(args, &progress)).await?;
     progress.finish(report.items.len());
     write_outputs(args, |format| Ok(report.render(format)?))?;
-    Ok(Exit::Ok)
+    Ok(exit_for(report.crawl.stopped))
 }
 
 /// Writes to a file atomically (temp file + rename) or to stdout.

@@ -70,6 +70,7 @@ impl Fetcher {
             .redirect(reqwest::redirect::Policy::none())
             .timeout(config.timeout)
             .connect_timeout(config.timeout)
+            .danger_accept_invalid_certs(config.insecure)
             .build()
             .map_err(Error::Client)?;
         Ok(Self {
@@ -363,6 +364,12 @@ fn describe_error(e: &reqwest::Error) -> String {
         text.push_str(": ");
         text.push_str(&s.to_string());
         source = s.source();
+    }
+    let lower = text.to_ascii_lowercase();
+    if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
+        // Government sites often have expired or self-signed certificates:
+        // say so plainly, as a browser would.
+        return format!("TLS certificate problem (the browser would warn too; --insecure to crawl anyway): {text}");
     }
     text
 }

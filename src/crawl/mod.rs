@@ -28,7 +28,7 @@ use tokio::task::JoinSet;
 use url::Url;
 
 use crate::error::{Error, Result};
-use crate::graph::{
+use crate::graph::{StopReason, 
     looks_like_document, Content, FetchStatus, LinkRef, ResourceId, SiteGraph, SkipReason,
 };
 use fetch::{Fetcher, Method, Outcome};
@@ -55,6 +55,13 @@ pub const ROBOTS_AGENT: &str = "oitcheck";
 /// Longest Crawl-delay honoured; a site asking for more is still crawled,
 /// at this pace.
 const MAX_CRAWL_DELAY: Duration = Duration::from_secs(30);
+/// URLs longer than this are traps (session ids, ever-growing queries).
+const MAX_URL_LEN: usize = 600;
+/// Clicks from the home page beyond which a page is a trap (calendars).
+const MAX_DEPTH: u32 = 25;
+/// Distinct query strings of one path crawled at most (calendars, filters;
+/// an old CMS's `page.php?id=` needs a few hundred at most).
+const MAX_QUERY_VARIANTS: usize = 300;
 /// Longest sitemap chain followed (sitemap indexes).
 const MAX_SITEMAPS: usize = 10;
 
@@ -102,6 +109,15 @@ pub struct CrawlConfig {
     pub user_agent: String,
     /// Told about progress after every fetch (a terminal spinner).
     pub progress: Option<ProgressHook>,
+    /// Accept invalid TLS certificates (expired, self-signed, incomplete
+    /// chain). Off by default: such a certificate is a finding, since the
+    /// assessor's browser warns too.
+    pub insecure: bool,
+    /// Whole-run deadline: the crawl stops then and the report says so.
+    pub deadline: Option<Duration>,
+    /// Cancelled on Ctrl-C / SIGTERM: the crawl stops, what was found is
+    /// judged and reported as incomplete.
+    pub cancel: Option<tokio_util::sync::CancellationToken>,
 }
 
 impl Default for CrawlConfig {
@@ -116,6 +132,9 @@ impl Default for CrawlConfig {
             max_retry_wait: Duration::from_secs(30),
             user_agent: USER_AGENT.to_string(),
             progress: None,
+            insecure: false,
+            deadline: None,
+            cancel: None,
         }
     }
 }
@@ -189,6 +208,18 @@ impl Crawler {
     /// all; every later failure is recorded in the graph instead.
     pub async fn crawl(&self, start: &Url) -> Result<SiteGraph> {
         let began = Instant::now();
+        // robots.txt first: even the start page may be off limits.
+        let robots = self.robots(start).await;
+        if let Some(delay) = robots.crawl_delay().filter(|d| d.is_finite() && *d > 0.0) {
+            let delay = Duration::from_secs_f32(delay).min(MAX_CRAWL_DELAY);
+            self.fetcher.respect_crawl_delay(start, delay);
+        }
+        if !robots.allows(start.as_str()) {
+            return Err(Error::SiteUnreachable {
+                url: start.to_string(),
+                status: "robots.txt disallows crawling it (oitcheck honours robots.txt)".to_string(),
+            });
+        }
         let first = self.fetcher.fetch(start, Method::Get, start).await;
         let start_url = match &first.status {
             FetchStatus::Ok { .. } => first.final_url.clone().unwrap_or_else(|| start.clone()),
@@ -199,11 +230,6 @@ impl Crawler {
                 })
             }
         };
-        let robots = self.robots(&start_url).await;
-        if let Some(delay) = robots.crawl_delay().filter(|d| d.is_finite() && *d > 0.0) {
-            let delay = Duration::from_secs_f32(delay).min(MAX_CRAWL_DELAY);
-            self.fetcher.respect_crawl_delay(&start_url, delay);
-        }
         let mut state = Frontier {
             graph: SiteGraph::new(start_url.clone()),
             robots,
@@ -212,6 +238,7 @@ impl Crawler {
             queued_docs: 0,
             max_pages: self.config.max_pages,
             pages_fetched: 0,
+            query_variants: std::collections::HashMap::new(),
         };
         let start_id = state.graph.intern(&start_url, 0);
         state.record(start_id, first, 0);
@@ -234,9 +261,22 @@ impl Crawler {
                     (job, outcome)
                 });
             }
-            let Some(joined) = tasks.join_next().await else {
-                break;
+            let stop_at = self.config.deadline.map(|d| tokio::time::Instant::from_std(began + d));
+            let cancel = self.config.cancel.clone().unwrap_or_default();
+            let joined = tokio::select! {
+                joined = tasks.join_next() => joined,
+                () = sleep_until(stop_at) => {
+                    tracing::warn!("deadline reached: stopping the crawl, the report is incomplete");
+                    state.graph.stats.stopped = Some(StopReason::Deadline);
+                    break;
+                }
+                () = cancel.cancelled() => {
+                    tracing::warn!("interrupted: stopping the crawl, the report is incomplete");
+                    state.graph.stats.stopped = Some(StopReason::Interrupted);
+                    break;
+                }
             };
+            let Some(joined) = joined else { break };
             match joined {
                 Ok((job, outcome)) => {
                     if matches!(outcome.content, Content::Page(_)) {
@@ -256,14 +296,16 @@ impl Crawler {
             }
         }
 
+        tasks.abort_all();
         let mut graph = state.graph;
         for resource in &mut graph.resources {
-            if resource.status
-                == (FetchStatus::NotFetched {
-                    why: SkipReason::Pending,
-                })
-                && resource.on_site
-            {
+            let waiting = matches!(
+                resource.status,
+                FetchStatus::NotFetched {
+                    why: SkipReason::Pending | SkipReason::Queued
+                }
+            );
+            if waiting && resource.on_site {
                 resource.status = FetchStatus::NotFetched {
                     why: SkipReason::Limit,
                 };
@@ -391,6 +433,8 @@ struct Frontier {
     queued_docs: usize,
     max_pages: usize,
     pages_fetched: usize,
+    /// Distinct query strings seen per path.
+    query_variants: std::collections::HashMap<String, usize>,
 }
 
 impl Frontier {
@@ -400,6 +444,28 @@ impl Frontier {
         for target in store(&mut self.graph, id, outcome, depth) {
             self.enqueue(target, child_depth);
         }
+    }
+
+    /// Why a URL looks like a crawler trap (an endless calendar, a query
+    /// string that grows on every page), if it does.
+    fn trap(&mut self, id: ResourceId, depth: u32) -> Option<&'static str> {
+        let url = &self.graph.get(id).url;
+        if url.as_str().len() > MAX_URL_LEN {
+            return Some("URL too long");
+        }
+        if depth != u32::MAX && depth > MAX_DEPTH {
+            return Some("too deep");
+        }
+        if url.query().is_some() {
+            let mut path = url.clone();
+            path.set_query(None);
+            let variants = self.query_variants.entry(crate::graph::page_key(&path)).or_default();
+            *variants += 1;
+            if *variants > MAX_QUERY_VARIANTS {
+                return Some("too many query variants of one path");
+            }
+        }
+        None
     }
 
     /// Queues a pending on-site resource once, within the budgets.
@@ -418,6 +484,13 @@ impl Frontier {
             };
             return;
         }
+        if let Some(trap) = self.trap(id, depth) {
+            tracing::debug!("{}: not crawled ({trap})", self.graph.get(id).url);
+            self.graph.resources[id].status = FetchStatus::NotFetched { why: SkipReason::Trap };
+            self.graph.stats.traps_avoided += 1;
+            return;
+        }
+        let resource = &mut self.graph.resources[id];
         let document = looks_like_document(&resource.url);
         let (count, method) = if document {
             (&mut self.queued_docs, Method::Head)
@@ -454,10 +527,15 @@ fn store(graph: &mut SiteGraph, id: ResourceId, outcome: Outcome, depth: u32) ->
         resource.final_url = Some(final_url);
     }
     resource.content = outcome.content;
-    let links: Vec<Url> = match &resource.content {
-        Content::Page(page) => page.links.iter().map(|l| l.target.clone()).collect(),
+    let (links, canonical): (Vec<Url>, Option<Url>) = match &resource.content {
+        Content::Page(page) => (page.links.iter().map(|l| l.target.clone()).collect(), page.canonical.clone()),
         _ => return Vec::new(),
     };
+    // rel=canonical: links to the canonical URL are this page, not another
+    // one to fetch.
+    if let Some(canonical) = canonical.filter(|c| graph.scope.contains(c)) {
+        graph.alias(&canonical, id);
+    }
     let child_depth = depth.saturating_add(1);
     links
         .into_iter()
@@ -470,6 +548,14 @@ fn store(graph: &mut SiteGraph, id: ResourceId, outcome: Outcome, depth: u32) ->
             target_id
         })
         .collect()
+}
+
+/// Sleeps until `at`, or forever when there is no deadline.
+async fn sleep_until(at: Option<tokio::time::Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
 }
 
 /// The `<loc>` values of a sitemap or sitemap index.

@@ -124,7 +124,7 @@ pub fn render(report: &Report) -> String {
                     (l.crawl) ": " (report.crawl.pages_fetched) " " (l.pages) ", " (report.crawl.requests) " " (l.requests)
                     ", " (report.crawl.errors) " " (l.errors)
                 }
-                @if report.crawl.truncated { div class="meta" { strong { (l.truncated) } } }
+                @if report.crawl.truncated || report.crawl.stopped.is_some() { div class="meta" { strong { (l.truncated) } } }
                 @if let Some(ita) = &report.ita {
                     div { strong { (l.ita) ": " (format!("{:.2}", round2(ita.total))) }
                           @if let Some(g) = &ita.grade { " (" (g) ")" } }

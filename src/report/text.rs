@@ -66,7 +66,7 @@ pub fn render(report: &Report) -> String {
         l.errors,
         report.crawl.duration_ms as f64 / 1000.0
     );
-    if report.crawl.truncated {
+    if report.crawl.truncated || report.crawl.stopped.is_some() {
         let _ = writeln!(out, "{}", l.truncated);
     }
     out.push('\n');
