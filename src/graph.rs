@@ -58,7 +58,16 @@ pub fn canonical(url: &Url) -> Url {
 
 /// Query parameters that never change a page: sessions and trackers.
 const NOISE_PARAMS: &[&str] = &[
-    "phpsessid", "jsessionid", "sid", "sessionid", "session_id", "cfid", "cftoken", "fbclid", "gclid", "ref",
+    "phpsessid",
+    "jsessionid",
+    "sid",
+    "sessionid",
+    "session_id",
+    "cfid",
+    "cftoken",
+    "fbclid",
+    "gclid",
+    "ref",
 ];
 
 /// The key that identifies one page among the many URLs a site gives it:
@@ -74,7 +83,14 @@ pub fn page_key(url: &Url) -> String {
     if let Some(i) = path.find(';') {
         path.truncate(i);
     }
-    for index in ["index.html", "index.htm", "index.php", "default.aspx", "default.asp", "index.asp"] {
+    for index in [
+        "index.html",
+        "index.htm",
+        "index.php",
+        "default.aspx",
+        "default.asp",
+        "index.asp",
+    ] {
         if let Some(stripped) = path.strip_suffix(index) {
             if stripped.ends_with('/') {
                 path.truncate(stripped.len());
@@ -95,7 +111,11 @@ pub fn page_key(url: &Url) -> String {
         .collect();
     pairs.sort();
     let query: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    let scheme = if matches!(url.scheme(), "http" | "https") { "web" } else { url.scheme() };
+    let scheme = if matches!(url.scheme(), "http" | "https") {
+        "web"
+    } else {
+        url.scheme()
+    };
     format!("{scheme}://{host}{port}{path}?{}", query.join("&"))
 }
 

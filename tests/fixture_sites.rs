@@ -221,3 +221,15 @@ async fn holdout_department_site_matches_expected() {
 async fn holdout_cms_site_matches_expected() {
     assert_site("holdout-sao-2563").await;
 }
+
+/// Holdout: a public organisation with English paths and CE years.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn holdout_public_organisation_site_matches_expected() {
+    assert_site("holdout-puborg-2565").await;
+}
+
+/// Holdout: a city with item cards and documents in embedded viewers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn holdout_city_with_viewers_site_matches_expected() {
+    assert_site("holdout-nakhon-2564").await;
+}

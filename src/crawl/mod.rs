@@ -28,8 +28,9 @@ use tokio::task::JoinSet;
 use url::Url;
 
 use crate::error::{Error, Result};
-use crate::graph::{StopReason, 
+use crate::graph::{
     looks_like_document, Content, FetchStatus, LinkRef, ResourceId, SiteGraph, SkipReason,
+    StopReason,
 };
 use fetch::{Fetcher, Method, Outcome};
 use robots::RobotsPolicy;
@@ -217,7 +218,8 @@ impl Crawler {
         if !robots.allows(start.as_str()) {
             return Err(Error::SiteUnreachable {
                 url: start.to_string(),
-                status: "robots.txt disallows crawling it (oitcheck honours robots.txt)".to_string(),
+                status: "robots.txt disallows crawling it (oitcheck honours robots.txt)"
+                    .to_string(),
             });
         }
         let first = self.fetcher.fetch(start, Method::Get, start).await;
@@ -261,7 +263,10 @@ impl Crawler {
                     (job, outcome)
                 });
             }
-            let stop_at = self.config.deadline.map(|d| tokio::time::Instant::from_std(began + d));
+            let stop_at = self
+                .config
+                .deadline
+                .map(|d| tokio::time::Instant::from_std(began + d));
             let cancel = self.config.cancel.clone().unwrap_or_default();
             let joined = tokio::select! {
                 joined = tasks.join_next() => joined,
@@ -459,7 +464,10 @@ impl Frontier {
         if url.query().is_some() {
             let mut path = url.clone();
             path.set_query(None);
-            let variants = self.query_variants.entry(crate::graph::page_key(&path)).or_default();
+            let variants = self
+                .query_variants
+                .entry(crate::graph::page_key(&path))
+                .or_default();
             *variants += 1;
             if *variants > MAX_QUERY_VARIANTS {
                 return Some("too many query variants of one path");
@@ -486,7 +494,9 @@ impl Frontier {
         }
         if let Some(trap) = self.trap(id, depth) {
             tracing::debug!("{}: not crawled ({trap})", self.graph.get(id).url);
-            self.graph.resources[id].status = FetchStatus::NotFetched { why: SkipReason::Trap };
+            self.graph.resources[id].status = FetchStatus::NotFetched {
+                why: SkipReason::Trap,
+            };
             self.graph.stats.traps_avoided += 1;
             return;
         }
@@ -528,7 +538,10 @@ fn store(graph: &mut SiteGraph, id: ResourceId, outcome: Outcome, depth: u32) ->
     }
     resource.content = outcome.content;
     let (links, canonical): (Vec<Url>, Option<Url>) = match &resource.content {
-        Content::Page(page) => (page.links.iter().map(|l| l.target.clone()).collect(), page.canonical.clone()),
+        Content::Page(page) => (
+            page.links.iter().map(|l| l.target.clone()).collect(),
+            page.canonical.clone(),
+        ),
         _ => return Vec::new(),
     };
     // rel=canonical: links to the canonical URL are this page, not another
