@@ -388,3 +388,48 @@ async fn robots_txt_rules_for_oitcheck_and_its_crawl_delay_are_honoured() {
         );
     }
 }
+
+#[tokio::test]
+async fn off_site_links_are_checked_only_with_check_external() {
+    let (other, other_hits) = counting_server().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let off = other.join("/report.pdf").expect("url").to_string();
+    write_site(
+        dir.path(),
+        &[
+            ("index.html", &page("home", &[&off, "/a.html"])),
+            ("a.html", &page("a", &[&off])),
+        ],
+    );
+    let server = SiteServer::start(SiteSource::Dir(dir.path().to_path_buf()))
+        .await
+        .expect("server");
+    Crawler::new(unlimited())
+        .expect("crawler")
+        .crawl(&server.url())
+        .await
+        .expect("crawl");
+    assert_eq!(
+        other_hits.load(Ordering::SeqCst),
+        0,
+        "another host was contacted without --check-external"
+    );
+    let config = CrawlConfig {
+        check_external: true,
+        ..unlimited()
+    };
+    let graph = Crawler::new(config)
+        .expect("crawler")
+        .crawl(&server.url())
+        .await
+        .expect("crawl");
+    assert_eq!(
+        other_hits.load(Ordering::SeqCst),
+        1,
+        "one check per off-site link target"
+    );
+    let id = graph
+        .id_of(&Url::parse(&off).expect("url"))
+        .expect("recorded");
+    assert!(graph.get(id).status.is_ok() && !graph.get(id).on_site);
+}

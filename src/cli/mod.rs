@@ -150,6 +150,10 @@ struct CheckArgs {
     /// finding: the assessor's browser warns too).
     #[arg(long)]
     insecure: bool,
+    /// Also HEAD-check links to other hosts (otherwise nothing off the main
+    /// site is ever requested).
+    #[arg(long)]
+    check_external: bool,
     /// Cap on HTML pages fetched.
     #[arg(long, default_value_t = crawl::DEFAULT_MAX_PAGES)]
     max_pages: usize,
@@ -425,6 +429,7 @@ fn check_options(args: &CheckArgs, progress: &Progress) -> CheckOptions {
             timeout: Duration::from_secs(args.timeout.max(1)),
             progress: progress.hook(),
             insecure: args.insecure,
+            check_external: args.check_external,
             deadline: args.deadline.map(Duration::from_secs),
             cancel: Some(interrupt_token()),
             ..CrawlConfig::default()

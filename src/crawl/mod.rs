@@ -114,6 +114,9 @@ pub struct CrawlConfig {
     /// chain). Off by default: such a certificate is a finding, since the
     /// assessor's browser warns too.
     pub insecure: bool,
+    /// Also check that off-site links answer (HEAD, politely per host).
+    /// Off by default: nothing outside the main site is ever requested.
+    pub check_external: bool,
     /// Whole-run deadline: the crawl stops then and the report says so.
     pub deadline: Option<Duration>,
     /// Cancelled on Ctrl-C / SIGTERM: the crawl stops, what was found is
@@ -134,6 +137,7 @@ impl Default for CrawlConfig {
             user_agent: USER_AGENT.to_string(),
             progress: None,
             insecure: false,
+            check_external: false,
             deadline: None,
             cancel: None,
         }
@@ -302,6 +306,9 @@ impl Crawler {
         }
 
         tasks.abort_all();
+        if self.config.check_external && state.graph.stats.stopped.is_none() {
+            self.check_external(&mut state.graph).await;
+        }
         let mut graph = state.graph;
         for resource in &mut graph.resources {
             let waiting = matches!(
@@ -362,6 +369,40 @@ impl Crawler {
         store(graph, id, outcome, u32::MAX);
         graph.stats.requests = self.requests();
         id
+    }
+
+    /// HEAD-checks the off-site links the crawl recorded (at most
+    /// `max_pages` of them), each host at the configured rate.
+    async fn check_external(&self, graph: &mut SiteGraph) {
+        let targets: Vec<(ResourceId, Url)> = graph
+            .resources
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| {
+                !r.on_site && matches!(r.url.scheme(), "http" | "https") && !r.inbound.is_empty()
+            })
+            .map(|(id, r)| (id, r.url.clone()))
+            .take(self.config.max_pages)
+            .collect();
+        let mut tasks = JoinSet::new();
+        for (id, url) in targets {
+            while tasks.len() >= self.config.concurrency.max(1) {
+                if let Some(Ok((id, outcome))) = tasks.join_next().await {
+                    record_external(graph, id, outcome);
+                }
+            }
+            let fetcher = Arc::clone(&self.fetcher);
+            tasks.spawn(async move {
+                // The link's own host is its scope: redirects within it are followed.
+                let outcome = fetcher.fetch(&url, Method::Head, &url).await;
+                (id, outcome)
+            });
+        }
+        while let Some(joined) = tasks.join_next().await {
+            if let Ok((id, outcome)) = joined {
+                record_external(graph, id, outcome);
+            }
+        }
     }
 
     async fn robots(&self, start: &Url) -> RobotsPolicy {
@@ -561,6 +602,13 @@ fn store(graph: &mut SiteGraph, id: ResourceId, outcome: Outcome, depth: u32) ->
             target_id
         })
         .collect()
+}
+
+/// Stores the status of an off-site link check; the resource stays off-site.
+fn record_external(graph: &mut SiteGraph, id: ResourceId, outcome: Outcome) {
+    let resource = &mut graph.resources[id];
+    resource.status = outcome.status;
+    resource.final_url = outcome.final_url;
 }
 
 /// Sleeps until `at`, or forever when there is no deadline.
