@@ -24,6 +24,9 @@ const MENU: &[(&str, &str)] = &[
     ("/ita/index.html", "การเปิดเผยข้อมูลสาธารณะ (OIT)"),
 ];
 
+/// News items per list page.
+const PER_LIST: usize = 50;
+
 fn shell(title: &str, body: &str) -> String {
     let menu: String = MENU
         .iter()
@@ -50,28 +53,47 @@ fn generate(dir: &Path, pages: usize) {
         write(dir, href, &shell(label, &body));
         write(dir, &format!("/files{href}.pdf"), "%PDF-1.4\n");
     }
-    let news = pages.saturating_sub(MENU.len() + 1);
-    let mut index = String::new();
-    for i in 0..news {
-        let _ = write!(
-            index,
-            "<li><a href=\"/news/{i}.html\">ข่าวกิจกรรม ครั้งที่ {i}</a> 15 ม.ค. 2564</li>"
-        );
-        let next = (i + 1) % news.max(1);
-        let body = format!(
-            "<p>รายละเอียดข่าวกิจกรรมที่ {i} ของหน่วยงาน ประชาชนเข้าร่วมโครงการจำนวนมาก วันที่ 15 มกราคม 2564</p>\
-             <p><a href=\"/news/{next}.html\">ข่าวถัดไป</a></p>"
-        );
+    // News in list pages of 50, each list linking the next, as real sites
+    // paginate; every news page links the next one too.
+    let lists = pages.saturating_sub(MENU.len() + 1) / (PER_LIST + 1);
+    let news = lists * PER_LIST;
+    for list in 0..lists {
+        let mut items = String::new();
+        for i in list * PER_LIST..(list + 1) * PER_LIST {
+            let _ = write!(
+                items,
+                "<li><a href=\"/news/{i}.html\">ข่าวกิจกรรม ครั้งที่ {i}</a> 15 ม.ค. 2564</li>"
+            );
+            let next = (i + 1) % news.max(1);
+            let body = format!(
+                "<p>รายละเอียดข่าวกิจกรรมที่ {i} ของหน่วยงาน ประชาชนเข้าร่วมโครงการจำนวนมาก วันที่ 15 มกราคม 2564</p>\
+                 <p><a href=\"/news/{next}.html\">ข่าวถัดไป</a></p>"
+            );
+            write(
+                dir,
+                &format!("/news/{i}.html"),
+                &shell(&format!("ข่าวกิจกรรม {i}"), &body),
+            );
+        }
+        // A pager: the next 20 list pages, as real news archives show.
+        let next: String = (list + 1..lists.min(list + 21))
+            .map(|n| format!("<a href=\"/news/list-{n}.html\">{}</a> ", n + 1))
+            .collect();
         write(
             dir,
-            &format!("/news/{i}.html"),
-            &shell(&format!("ข่าวกิจกรรม {i}"), &body),
+            &format!("/news/list-{list}.html"),
+            &shell("ข่าวประชาสัมพันธ์", &format!("<ul>{items}</ul>{next}")),
         );
     }
+    // The home page links every 20th list page (an archive by year).
+    let archive: String = (0..lists)
+        .step_by(20)
+        .map(|n| format!("<a href=\"/news/list-{n}.html\">คลังข่าว {n}</a> "))
+        .collect();
     write(
         dir,
         "/index.html",
-        &shell("หน้าแรก", &format!("<ul>{index}</ul>")),
+        &shell("หน้าแรก", &format!("<p>{archive}</p>")),
     );
 }
 

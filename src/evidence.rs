@@ -266,11 +266,8 @@ impl SiteText {
             for text in unique {
                 *blocks.entry(text).or_default() += 1;
             }
-            let unique: HashSet<(&Url, &str)> = page
-                .links
-                .iter()
-                .map(|l| (&l.target, l.text.as_str()))
-                .collect();
+            let unique: HashSet<(&Url, &str)> =
+                page.links.iter().map(|l| (&*l.target, &*l.text)).collect();
             for link in unique {
                 *links.entry(link).or_default() += 1;
             }
@@ -311,7 +308,7 @@ impl SiteText {
     #[must_use]
     pub fn is_template_link(&self, link: &crate::graph::Link) -> bool {
         self.template_links
-            .contains(&(link.target.clone(), link.text.clone()))
+            .contains(&((*link.target).clone(), link.text.to_string()))
     }
 }
 

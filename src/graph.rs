@@ -5,7 +5,8 @@
 //! never fetched, or a URL that failed. Inbound links are indexed so the judge
 //! can ask "which main-site pages link to this file, with what anchor text".
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use serde::Serialize;
 use url::Url;
@@ -277,24 +278,24 @@ pub struct Page {
     pub canonical: Option<Url>,
 }
 
-/// A block of text (paragraph, cell, list item, heading).
+/// A block of text (paragraph, cell, list item, heading) outside
+/// navigation chrome (nav, header, footer, menus, sidebars).
 #[derive(Debug, Clone)]
 pub struct Block {
     /// Whitespace-collapsed text.
     pub text: String,
-    /// Inside navigation chrome (nav, header, footer, menus, sidebars).
-    pub chrome: bool,
     /// A heading (h1–h6).
     pub heading: bool,
 }
 
-/// A hyperlink.
+/// A hyperlink. Targets and anchor texts are shared between pages (a menu
+/// repeats on every page), which keeps a 50,000-page crawl small.
 #[derive(Debug, Clone)]
 pub struct Link {
-    /// Absolute, canonical target.
-    pub target: Url,
+    /// Absolute target, without fragment.
+    pub target: Arc<Url>,
     /// Anchor text (with image alt text) and title attribute.
-    pub text: String,
+    pub text: Arc<str>,
     /// Text of the enclosing row / list item / paragraph.
     pub context: String,
     /// The last content heading before the link ("O1 โครงสร้าง" above a
@@ -366,6 +367,8 @@ pub struct SiteGraph {
     /// All resources; ids are indexes.
     pub resources: Vec<Resource>,
     index: HashMap<String, ResourceId>,
+    shared_urls: HashMap<Arc<Url>, ()>,
+    shared_texts: HashSet<Arc<str>>,
     /// Crawl counters.
     pub stats: CrawlStats,
 }
@@ -379,6 +382,8 @@ impl SiteGraph {
             start,
             resources: Vec::new(),
             index: HashMap::new(),
+            shared_urls: HashMap::new(),
+            shared_texts: HashSet::new(),
             stats: CrawlStats::default(),
         }
     }
@@ -413,6 +418,25 @@ impl SiteGraph {
         });
         self.index.insert(key, id);
         id
+    }
+
+    /// Replaces a page's link targets and texts by shared copies of equal
+    /// ones already stored.
+    pub fn share_links(&mut self, page: &mut Page) {
+        for link in &mut page.links {
+            match self.shared_urls.get_key_value(&link.target) {
+                Some((shared, ())) => link.target = Arc::clone(shared),
+                None => {
+                    self.shared_urls.insert(Arc::clone(&link.target), ());
+                }
+            }
+            match self.shared_texts.get(&link.text) {
+                Some(shared) => link.text = Arc::clone(shared),
+                None => {
+                    self.shared_texts.insert(Arc::clone(&link.text));
+                }
+            }
+        }
     }
 
     /// Makes `alias` (a page's `rel=canonical`, say) resolve to `id`, unless

@@ -5,6 +5,8 @@
 //! flagged rather than dropped: menus are how assessors find a page, but a
 //! menu label on every page is not content of every page.
 
+use std::sync::Arc;
+
 use ego_tree::iter::Edge;
 use scraper::{Html, Node};
 use url::Url;
@@ -117,7 +119,13 @@ pub fn extract(html: &str, base: &Url) -> Page {
                         "a" => {
                             if let Some(target) = el.attr("href").and_then(|h| resolve(&base, h)) {
                                 let title = el.attr("title").unwrap_or_default().to_string();
-                                let context = link_context(node);
+                                // Menus never need a row or section: their
+                                // anchor alone names the target.
+                                let context = if chrome {
+                                    String::new()
+                                } else {
+                                    link_context(node)
+                                };
                                 link = Some((target, title, context, chrome));
                             }
                         }
@@ -133,8 +141,8 @@ pub fn extract(html: &str, base: &Url) -> Page {
                         "iframe" | "embed" | "frame" => {
                             if let Some(src) = el.attr("src").and_then(|s| resolve(&base, s)) {
                                 page.links.push(Link {
-                                    target: src.clone(),
-                                    text: el.attr("title").unwrap_or_default().to_string(),
+                                    target: Arc::new(src.clone()),
+                                    text: Arc::from(el.attr("title").unwrap_or_default()),
                                     context: String::new(),
                                     section: last_heading(&page),
                                     chrome,
@@ -234,10 +242,14 @@ pub fn extract(html: &str, base: &Url) -> Page {
                 match el.name() {
                     "a" => {
                         if let Some((target, text, context, chrome)) = link.take() {
-                            let section = last_heading(&page);
+                            let section = if chrome {
+                                String::new()
+                            } else {
+                                last_heading(&page)
+                            };
                             page.links.push(Link {
-                                target,
-                                text: collapse_whitespace(&text),
+                                target: Arc::new(target),
+                                text: Arc::from(collapse_whitespace(&text)),
                                 context,
                                 section,
                                 chrome,
@@ -260,7 +272,7 @@ pub fn extract(html: &str, base: &Url) -> Page {
     page.headings = page
         .blocks
         .iter()
-        .filter(|b| b.heading && !b.chrome)
+        .filter(|b| b.heading)
         .map(|b| b.text.clone())
         .collect();
     page
@@ -273,12 +285,13 @@ fn flush(page: &mut Page, block: &mut String, frame: Option<&Frame>) {
 fn flush_frame(page: &mut Page, block: &mut String, frame: Option<&Frame>) {
     let text = collapse_whitespace(block);
     block.clear();
-    if text.is_empty() {
+    // Navigation chrome is never content: its text is not kept (the links
+    // in it are), which also keeps big crawls small.
+    if text.is_empty() || frame.is_some_and(|f| f.chrome) {
         return;
     }
     page.blocks.push(Block {
         text,
-        chrome: frame.is_some_and(|f| f.chrome),
         heading: frame.is_some_and(|f| f.heading),
     });
 }
@@ -288,7 +301,7 @@ fn last_heading(page: &Page) -> String {
     page.blocks
         .iter()
         .rev()
-        .find(|b| b.heading && !b.chrome)
+        .find(|b| b.heading)
         .map(|b| b.text.clone())
         .unwrap_or_default()
 }
@@ -345,7 +358,7 @@ mod tests {
     #[test]
     fn menus_are_chrome_and_content_is_not() {
         let html = r#"<html><head><title> อบต.ตัวอย่าง - โครงสร้าง </title></head><body>
-            <nav><ul><li><a href="/structure.html">โครงสร้าง</a></li></ul></nav>
+            <nav><ul><li><a href="/structure.html">เมนูโครงสร้าง</a></li></ul></nav>
             <div class="content"><h1>โครงสร้างองค์กร</h1><p>แผนผังแสดง <b>โครงสร้าง</b></p>
             <table><tr><td>O1</td><td>โครงสร้าง</td><td><a href="../files/o1.pdf#page=2">ดาวน์โหลด</a></td></tr></table>
             <form action="/send"><input name="a"><textarea></textarea></form></div></body></html>"#;
@@ -357,10 +370,11 @@ mod tests {
         assert!(!doc.chrome);
         assert_eq!(doc.target.as_str(), "http://example.go.th/files/o1.pdf");
         assert_eq!(doc.context, "O1 โครงสร้าง ดาวน์โหลด");
-        assert!(page
-            .blocks
-            .iter()
-            .any(|b| b.text == "แผนผังแสดง โครงสร้าง" && !b.chrome));
+        assert!(page.blocks.iter().any(|b| b.text == "แผนผังแสดง โครงสร้าง"));
+        assert!(
+            !page.blocks.iter().any(|b| b.text == "เมนูโครงสร้าง"),
+            "menu text is not content"
+        );
         assert!(page.forms[0].is_usable());
     }
 

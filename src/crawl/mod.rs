@@ -577,10 +577,15 @@ fn store(graph: &mut SiteGraph, id: ResourceId, outcome: Outcome, depth: u32) ->
         }
         resource.final_url = Some(final_url);
     }
-    resource.content = outcome.content;
+    let mut content = outcome.content;
+    if let Content::Page(page) = &mut content {
+        graph.share_links(page);
+    }
+    let resource = &mut graph.resources[id];
+    resource.content = content;
     let (links, canonical): (Vec<Url>, Option<Url>) = match &resource.content {
         Content::Page(page) => (
-            page.links.iter().map(|l| l.target.clone()).collect(),
+            page.links.iter().map(|l| (*l.target).clone()).collect(),
             page.canonical.clone(),
         ),
         _ => return Vec::new(),

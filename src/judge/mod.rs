@@ -269,7 +269,7 @@ impl<'a> Judge<'a> {
         let anchor_text = candidate
             .via
             .and_then(|l| self.graph.link(l))
-            .map(|l| l.text.clone())
+            .map(|l| l.text.to_string())
             .filter(|t| !t.is_empty());
         let off_site = !resource.on_site
             || resource
@@ -368,7 +368,7 @@ impl<'a> Judge<'a> {
         }
         let mut texts: Vec<String> = Vec::new();
         if let Some(link) = self.graph.link(via) {
-            texts.push(link.text.clone());
+            texts.push(link.text.to_string());
             texts.push(link.context.clone());
             texts.push(link.section.clone());
         }
@@ -380,7 +380,7 @@ impl<'a> Judge<'a> {
             }
         }
         let note = EvidenceNote {
-            anchor_text: anchor_text.or_else(|| self.graph.link(via).map(|l| l.text.clone())),
+            anchor_text: anchor_text.or_else(|| self.graph.link(via).map(|l| l.text.to_string())),
             linked_from: Some(page_url.clone()),
             document: Some(resource.url.clone()),
         };
@@ -482,7 +482,7 @@ impl<'a> Judge<'a> {
             }
         }
         for (link, resource) in &docs {
-            year_texts.push(link.text.clone());
+            year_texts.push(link.text.to_string());
             year_texts.push(link.context.clone());
             year_texts.push(file_name(&resource.url));
         }

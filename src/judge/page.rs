@@ -17,14 +17,14 @@ impl Judge<'_> {
         texts.extend(
             page.blocks
                 .iter()
-                .filter(|b| !b.chrome && !self.site.is_template_block(&b.text))
+                .filter(|b| !self.site.is_template_block(&b.text))
                 .map(|b| b.text.clone()),
         );
         texts.extend(
             page.links
                 .iter()
                 .filter(|l| !l.chrome && !self.site.is_template_link(l))
-                .map(|l| l.text.clone()),
+                .map(|l| l.text.to_string()),
         );
         texts.retain(|t| !t.is_empty());
         texts
@@ -33,24 +33,19 @@ impl Judge<'_> {
     /// Title, headings, content blocks and content links outside chrome.
     pub(super) fn shown_texts(page: &Page) -> Vec<String> {
         let mut texts = vec![page.title.clone()];
-        texts.extend(
-            page.blocks
-                .iter()
-                .filter(|b| !b.chrome)
-                .map(|b| b.text.clone()),
-        );
+        texts.extend(page.blocks.iter().map(|b| b.text.clone()));
         texts.extend(
             page.links
                 .iter()
                 .filter(|l| !l.chrome)
-                .map(|l| l.text.clone()),
+                .map(|l| l.text.to_string()),
         );
         texts
     }
 
     /// Whether a link's text, row or section heading names the item.
     pub(super) fn link_names_item(&self, index: usize, link: &crate::graph::Link) -> bool {
-        [&link.text, &link.context, &link.section]
+        [&*link.text, link.context.as_str(), link.section.as_str()]
             .iter()
             .any(|t| !t.is_empty() && self.matcher.scores(t)[index] > 0)
     }
@@ -86,8 +81,8 @@ impl Judge<'_> {
                     self.graph.get(id).on_site && !self.graph.get(id).is_document()
                 })
             })
-            .map(|l| &l.text);
-        for text in headings.chain(page_links) {
+            .map(|l| &*l.text);
+        for text in headings.map(String::as_str).chain(page_links) {
             for (i, s) in self.matcher.naming_scores(text).into_iter().enumerate() {
                 named[i] |= s > 0;
             }
@@ -110,7 +105,7 @@ impl Judge<'_> {
     pub(super) fn content_chars(&self, page: &Page) -> usize {
         page.blocks
             .iter()
-            .filter(|b| !b.chrome && !b.heading && !self.site.is_template_block(&b.text))
+            .filter(|b| !b.heading && !self.site.is_template_block(&b.text))
             .map(|b| {
                 let mut norm = normalize(&b.text);
                 for p in &self.placeholders {
@@ -163,7 +158,7 @@ impl Judge<'_> {
         let content: String = page
             .blocks
             .iter()
-            .filter(|b| !b.chrome && !b.heading && !self.site.is_template_block(&b.text))
+            .filter(|b| !b.heading && !self.site.is_template_block(&b.text))
             .map(|b| normalize(&b.text))
             .collect();
         self.placeholders

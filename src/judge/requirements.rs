@@ -71,7 +71,7 @@ impl Judge<'_> {
             Detector::Map => page
                 .frames
                 .iter()
-                .chain(page.links.iter().filter(|l| !l.chrome).map(|l| &l.target))
+                .chain(page.links.iter().filter(|l| !l.chrome).map(|l| &*l.target))
                 .any(is_map_url),
             Detector::Image => page.content_images > 0,
             Detector::Form => page.forms.iter().any(crate::graph::Form::is_usable),
@@ -83,7 +83,7 @@ impl Judge<'_> {
     /// title) and checks each has a phone number or e-mail.
     pub(super) fn every_person_has_contact(&self, page: &Page) -> bool {
         let mut people: Vec<bool> = Vec::new();
-        for block in page.blocks.iter().filter(|b| !b.chrome) {
+        for block in page.blocks.iter() {
             let text = crate::textnorm::thai_digits_to_ascii(&block.text);
             if PERSON.is_match(&text) && !POSITION_PREFIXES.iter().any(|p| text.starts_with(p)) {
                 people.push(false);

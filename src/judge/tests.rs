@@ -36,7 +36,7 @@ fn site(pages: &[(&str, Option<&str>)]) -> SiteGraph {
             p.links
                 .iter()
                 .enumerate()
-                .map(move |(i, l)| (id, i, l.target.clone()))
+                .map(move |(i, l)| (id, i, (*l.target).clone()))
         })
         .collect();
     for (from, index, target) in links {
