@@ -209,3 +209,42 @@ async fn text_report_is_thai_by_default_and_english_on_request() {
         .expect("a NOT_FOUND line");
     assert!(th_reason.contains(&fixed(&template.th)), "{th_reason}");
 }
+
+/// SIGTERM mid-crawl: the report is still written, marked incomplete, and
+/// the exit code says the run was interrupted.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_writes_a_partial_report_marked_incomplete() {
+    let server = demo_server().await;
+    let url = server.url().to_string();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("report.json");
+    let out_arg = out.display().to_string();
+    // At one request per second the demo takes minutes; stop it after 2 s.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_oitcheck"))
+        .args(["check", &url, "--rate", "1", "--out", &out_arg])
+        .spawn()
+        .expect("starts");
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    let pid = child.id().to_string();
+    let killed = Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    let status = tokio::task::spawn_blocking(move || child.wait())
+        .await
+        .expect("join")
+        .expect("waits");
+    assert_eq!(status.code(), Some(130));
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(&out).expect("the partial report was written"),
+    )
+    .expect("JSON");
+    assert_eq!(json["crawl"]["stopped"], "interrupted");
+    assert_eq!(
+        json["items"].as_array().map(Vec::len),
+        Some(43),
+        "every item still has a verdict"
+    );
+}

@@ -345,3 +345,37 @@ async fn robots_txt_that_disallows_everything_stops_the_check_with_a_reason() {
         "only robots.txt was requested"
     );
 }
+
+#[tokio::test]
+async fn a_huge_robots_txt_is_capped_and_the_crawl_goes_on() {
+    let (start, _) = server(Arc::new(|r: &Request| match r.uri().path() {
+        "/robots.txt" => {
+            let mut body = String::from("User-agent: *\nDisallow: /private/\n");
+            while body.len() < 12 << 20 {
+                body.push_str("# filler line that makes this robots.txt absurdly large\n");
+            }
+            body.into_response()
+        }
+        "/" => html("<a href=\"/ok.html\">ok</a> <a href=\"/private/x.html\">x</a>".into()),
+        _ => html("<p>ok</p>".into()),
+    }))
+    .await;
+    let graph = Crawler::new(fast())
+        .expect("crawler")
+        .crawl(&start)
+        .await
+        .expect("crawl");
+    let ok = graph
+        .id_of(&start.join("/ok.html").expect("url"))
+        .expect("recorded");
+    assert!(graph.get(ok).page().is_some());
+    let private = graph
+        .id_of(&start.join("/private/x.html").expect("url"))
+        .expect("recorded");
+    assert_eq!(
+        graph.get(private).status,
+        FetchStatus::NotFetched {
+            why: SkipReason::Robots
+        }
+    );
+}
