@@ -343,6 +343,8 @@ pub struct CrawlStats {
     pub truncated: bool,
     /// URLs not crawled because they looked like crawler traps.
     pub traps_avoided: usize,
+    /// Bodies cut at the size cap (huge pages, decompression bombs).
+    pub bodies_cut: usize,
     /// Why the crawl stopped early, when it did: the report is incomplete.
     pub stopped: Option<StopReason>,
 }

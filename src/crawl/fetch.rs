@@ -56,6 +56,8 @@ pub struct Fetcher {
     limiters: Mutex<HashMap<String, Arc<DefaultDirectRateLimiter>>>,
     /// Requests sent.
     pub requests: RequestCounter,
+    /// Bodies cut at the size cap (huge pages, decompression bombs).
+    pub bodies_cut: RequestCounter,
 }
 
 impl Fetcher {
@@ -78,6 +80,7 @@ impl Fetcher {
             config: config.clone(),
             limiters: Mutex::new(HashMap::new()),
             requests: RequestCounter::new(0),
+            bodies_cut: RequestCounter::new(0),
         })
     }
 
@@ -278,6 +281,7 @@ impl Fetcher {
                     let room = self.config.max_body.saturating_sub(body.len());
                     body.extend_from_slice(&chunk[..chunk.len().min(room)]);
                     if body.len() >= self.config.max_body {
+                        self.bodies_cut.fetch_add(1, Ordering::Relaxed);
                         tracing::warn!(
                             "{}: body cut at {} bytes",
                             response.url(),

@@ -341,6 +341,7 @@ impl Crawler {
             })
             .count();
         graph.stats.requests = self.requests();
+        graph.stats.bodies_cut = self.fetcher.bodies_cut.load(Ordering::Relaxed);
         graph.stats.duration_ms = u64::try_from(began.elapsed().as_millis()).unwrap_or(u64::MAX);
         Ok(graph)
     }
