@@ -21,6 +21,23 @@ pub struct CheckOptions {
     pub iit_eit: Option<(f64, f64)>,
 }
 
+/// The crawl settings with the best-first link priority for `rules`.
+///
+/// # Errors
+/// When the rule set's terms cannot be indexed.
+pub fn best_first(rules: &RuleSet, crawl: &CrawlConfig) -> Result<CrawlConfig> {
+    let matcher =
+        crate::evidence::ItemMatcher::new(rules).map_err(|e| crate::Error::InvalidRules {
+            file: rules.framework.id.clone(),
+            line: 0,
+            message: format!("items.match: the terms cannot be indexed: {e}"),
+        })?;
+    Ok(CrawlConfig {
+        priority: Some(crate::priority::link_priority(matcher)),
+        ..crawl.clone()
+    })
+}
+
 /// Crawls `site` and judges it against `rules`.
 ///
 /// # Errors
@@ -28,7 +45,7 @@ pub struct CheckOptions {
 /// built, or the site cannot be crawled at all.
 pub async fn check(site: &Url, rules: &RuleSet, options: &CheckOptions) -> Result<Report> {
     rules.check_year(options.year)?;
-    let crawler = Crawler::new(options.crawl.clone())?;
+    let crawler = Crawler::new(best_first(rules, &options.crawl)?)?;
     let graph = crawler.crawl(site).await?;
     tracing::info!(
         "crawled {} pages with {} requests",

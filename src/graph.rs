@@ -347,6 +347,9 @@ pub struct CrawlStats {
     pub bodies_cut: usize,
     /// Why the crawl stopped early, when it did: the report is incomplete.
     pub stopped: Option<StopReason>,
+    /// Best-first stopped when only links that suggest nothing were left
+    /// (not an incomplete report; `--exhaustive` crawls them too).
+    pub early_stop: bool,
 }
 
 /// Why a crawl stopped before its frontier was empty.
@@ -436,6 +439,38 @@ impl SiteGraph {
                 Some(shared) => link.text = Arc::clone(shared),
                 None => {
                     self.shared_texts.insert(Arc::clone(&link.text));
+                }
+            }
+        }
+    }
+
+    /// Sets every resource's depth to its fewest clicks from the start page
+    /// over the links crawled (the crawl's discovery order, breadth- or
+    /// best-first, must not change what the judge sees). Resources no page
+    /// links to (sitemap-only) stay at `u32::MAX`.
+    pub fn recompute_depths(&mut self) {
+        for r in &mut self.resources {
+            r.depth = u32::MAX;
+        }
+        let Some(start) = self.id_of(&self.start.clone()) else {
+            return;
+        };
+        self.resources[start].depth = 0;
+        let mut queue = std::collections::VecDeque::from([start]);
+        while let Some(id) = queue.pop_front() {
+            let depth = self.resources[id].depth;
+            let targets: Vec<ResourceId> = match self.resources[id].page() {
+                Some(page) => page
+                    .links
+                    .iter()
+                    .filter_map(|l| self.id_of(&l.target))
+                    .collect(),
+                None => continue,
+            };
+            for target in targets {
+                if self.resources[target].depth == u32::MAX {
+                    self.resources[target].depth = depth + 1;
+                    queue.push_back(target);
                 }
             }
         }

@@ -18,6 +18,7 @@ pub mod error;
 pub mod evidence;
 pub mod graph;
 pub mod judge;
+pub mod priority;
 pub mod report;
 pub mod rules;
 pub mod score;

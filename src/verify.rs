@@ -24,7 +24,7 @@ pub async fn verify(
     options: &CheckOptions,
 ) -> Result<VerifyReport> {
     rules.check_year(options.year)?;
-    let crawler = Crawler::new(options.crawl.clone())?;
+    let crawler = Crawler::new(crate::check::best_first(rules, &options.crawl)?)?;
     let mut graph = crawler.crawl(site).await?;
     let mut ids = Vec::with_capacity(sheet.answers.len());
     for answer in &sheet.answers {

@@ -41,8 +41,14 @@ fn site_dir(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// Crawls a fixture site at its expected year with politeness off (loopback).
+/// Crawls a fixture site at its expected year with politeness off (loopback),
+/// best-first with the early stop (the default).
 async fn check_site(name: &str) -> (Expected, Report) {
+    check_site_with(name, false).await
+}
+
+/// As `check_site`, optionally crawling every page (`--exhaustive`).
+async fn check_site_with(name: &str, exhaustive: bool) -> (Expected, Report) {
     let dir = site_dir(name);
     let expected: Expected = serde_json::from_str(
         &std::fs::read_to_string(dir.join("expected.json")).expect("expected.json is readable"),
@@ -56,6 +62,7 @@ async fn check_site(name: &str) -> (Expected, Report) {
         year: expected.year,
         crawl: CrawlConfig {
             rate: None,
+            exhaustive,
             ..CrawlConfig::default()
         },
         lang: Lang::Th,
@@ -149,15 +156,64 @@ fn compare(name: &str, expected: &Expected, report: &Report) -> String {
 
 async fn assert_site(name: &str) {
     let (expected, report) = check_site(name).await;
-    assert!(
-        report.crawl.pages_fetched >= 60,
-        "{name}: only {} pages crawled",
-        report.crawl.pages_fetched
-    );
     let problems = compare(name, &expected, &report);
     assert!(
         problems.is_empty(),
         "{name} differs from expected.json:\n{problems}"
+    );
+}
+
+/// Every fixture site: the best-first crawl with its early stop gives the
+/// same verdicts, reasons and evidence as crawling every page, with fewer
+/// requests; and each site is a realistic 60+ pages.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn best_first_verdicts_equal_the_exhaustive_crawl_on_every_site() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sites");
+    let mut sites: Vec<String> = std::fs::read_dir(&dir)
+        .expect("fixtures/sites")
+        .filter_map(Result::ok)
+        .filter(|e| e.path().join("expected.json").exists())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    sites.sort();
+    assert!(sites.len() >= 10);
+    let mut problems = String::new();
+    for site in &sites {
+        let (_, fast) = check_site_with(site, false).await;
+        let (_, full) = check_site_with(site, true).await;
+        assert!(
+            full.crawl.pages_fetched >= 60,
+            "{site}: only {} pages",
+            full.crawl.pages_fetched
+        );
+        assert!(
+            fast.crawl.requests <= full.crawl.requests,
+            "{site}: best-first used more requests"
+        );
+        let codes = |i: &oitcheck::report::ReportedItem| {
+            i.reasons.iter().map(|r| r.code).collect::<Vec<_>>()
+        };
+        for (a, b) in fast.items.iter().zip(&full.items) {
+            let same_url =
+                a.evidence_url.as_deref().map(path_of) == b.evidence_url.as_deref().map(path_of);
+            if a.verdict != b.verdict || codes(a) != codes(b) || !same_url {
+                let _ = writeln!(
+                    problems,
+                    "{site} {}: best-first {} {:?} {:?} / exhaustive {} {:?} {:?}",
+                    a.id,
+                    a.verdict,
+                    codes(a),
+                    a.evidence_url,
+                    b.verdict,
+                    codes(b),
+                    b.evidence_url
+                );
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "best-first differs from the exhaustive crawl:\n{problems}"
     );
 }
 

@@ -154,6 +154,10 @@ struct CheckArgs {
     /// site is ever requested).
     #[arg(long)]
     check_external: bool,
+    /// Crawl every page (up to --max-pages), not only those the best-first
+    /// frontier finds promising.
+    #[arg(long)]
+    exhaustive: bool,
     /// Cap on HTML pages fetched.
     #[arg(long, default_value_t = crawl::DEFAULT_MAX_PAGES)]
     max_pages: usize,
@@ -430,6 +434,7 @@ fn check_options(args: &CheckArgs, progress: &Progress) -> CheckOptions {
             progress: progress.hook(),
             insecure: args.insecure,
             check_external: args.check_external,
+            exhaustive: args.exhaustive,
             deadline: args.deadline.map(Duration::from_secs),
             cancel: Some(interrupt_token()),
             ..CrawlConfig::default()

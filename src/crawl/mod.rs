@@ -29,8 +29,8 @@ use url::Url;
 
 use crate::error::{Error, Result};
 use crate::graph::{
-    looks_like_document, Content, FetchStatus, LinkRef, ResourceId, SiteGraph, SkipReason,
-    StopReason,
+    looks_like_document, Content, FetchStatus, Link, LinkRef, Page, ResourceId, SiteGraph,
+    SkipReason, StopReason,
 };
 use fetch::{Fetcher, Method, Outcome};
 use robots::RobotsPolicy;
@@ -89,6 +89,29 @@ impl std::fmt::Debug for ProgressHook {
     }
 }
 
+/// A link's promise from its URL and, when found on a page, the link.
+pub type LinkScore = dyn Fn(&Url, Option<&Link>) -> u32 + Send + Sync;
+/// What a page lends the links in its content.
+pub type PageScore = dyn Fn(&Page) -> u32 + Send + Sync;
+
+/// How promising links are (0 = nothing suggests they lead to evidence).
+/// The crawler knows nothing of items; the caller's functions do.
+#[derive(Clone)]
+pub struct LinkPriority {
+    /// A link's own promise, from its URL and (for links found on a page,
+    /// not in the sitemap) its text and surroundings.
+    pub link: Arc<LinkScore>,
+    /// What a page lends every link in its content (a page about an item
+    /// lends its documents and sub-pages).
+    pub page: Arc<PageScore>,
+}
+
+impl std::fmt::Debug for LinkPriority {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LinkPriority")
+    }
+}
+
 /// Crawl settings, resolved (no `Option` left but the rate).
 #[derive(Debug, Clone)]
 pub struct CrawlConfig {
@@ -117,6 +140,12 @@ pub struct CrawlConfig {
     /// Also check that off-site links answer (HEAD, politely per host).
     /// Off by default: nothing outside the main site is ever requested.
     pub check_external: bool,
+    /// Best-first: fetch the most promising links first. Without it the
+    /// crawl is breadth-first.
+    pub priority: Option<LinkPriority>,
+    /// With `priority`, keep crawling past the point where only links that
+    /// suggest nothing remain (otherwise the crawl stops there).
+    pub exhaustive: bool,
     /// Whole-run deadline: the crawl stops then and the report says so.
     pub deadline: Option<Duration>,
     /// Cancelled on Ctrl-C / SIGTERM: the crawl stops, what was found is
@@ -138,6 +167,8 @@ impl Default for CrawlConfig {
             progress: None,
             insecure: false,
             check_external: false,
+            priority: None,
+            exhaustive: false,
             deadline: None,
             cancel: None,
         }
@@ -185,6 +216,45 @@ struct Job {
     url: Url,
     method: Method,
     depth: u32,
+}
+
+/// A job in the frontier: most promising first, then shallowest, then
+/// first found (so without priorities the crawl is breadth-first).
+struct Queued {
+    priority: u32,
+    depth: u32,
+    seq: u64,
+    job: Job,
+}
+
+impl Queued {
+    fn rank(&self) -> (u32, std::cmp::Reverse<u32>, std::cmp::Reverse<u64>) {
+        (
+            self.priority,
+            std::cmp::Reverse(self.depth),
+            std::cmp::Reverse(self.seq),
+        )
+    }
+}
+
+impl PartialEq for Queued {
+    fn eq(&self, other: &Self) -> bool {
+        self.rank() == other.rank()
+    }
+}
+
+impl Eq for Queued {}
+
+impl PartialOrd for Queued {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Queued {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.rank().cmp(&other.rank())
+    }
 }
 
 impl Crawler {
@@ -239,7 +309,10 @@ impl Crawler {
         let mut state = Frontier {
             graph: SiteGraph::new(start_url.clone()),
             robots,
-            queue: VecDeque::new(),
+            queue: std::collections::BinaryHeap::new(),
+            priority: self.config.priority.clone(),
+            seq: 0,
+            in_queue: std::collections::HashMap::new(),
             queued_pages: 1,
             queued_docs: 0,
             max_pages: self.config.max_pages,
@@ -251,15 +324,32 @@ impl Crawler {
         for url in self.sitemap_urls(&start_url, &state.robots).await {
             let id = state.graph.intern(&url, u32::MAX);
             state.graph.resources[id].in_sitemap = true;
-            state.enqueue(id, u32::MAX);
+            let priority = state
+                .priority
+                .as_ref()
+                .map_or(0, |rank| (rank.link)(&url, None));
+            state.enqueue(id, u32::MAX, priority);
         }
 
         let mut tasks: JoinSet<(Job, Outcome)> = JoinSet::new();
         loop {
             while tasks.len() < self.config.concurrency.max(1) {
-                let Some(job) = state.queue.pop_front() else {
+                // Best-first without --exhaustive: links that suggest nothing
+                // are left alone once nothing better is waiting.
+                let early_stop = state.priority.is_some() && !self.config.exhaustive;
+                if early_stop && state.queue.peek().is_some_and(|q| q.priority == 0) {
+                    if tasks.is_empty() {
+                        state.graph.stats.early_stop = true;
+                    }
+                    break;
+                }
+                let Some(Queued { job, .. }) = state.queue.pop() else {
                     break;
                 };
+                // A URL re-queued at a higher priority leaves a stale entry.
+                if state.in_queue.remove(&job.id).is_none() {
+                    continue;
+                }
                 let fetcher = Arc::clone(&self.fetcher);
                 let site = start_url.clone();
                 tasks.spawn(async move {
@@ -285,7 +375,12 @@ impl Crawler {
                     break;
                 }
             };
-            let Some(joined) = joined else { break };
+            let Some(joined) = joined else {
+                if state.graph.stats.early_stop || state.queue.is_empty() {
+                    break;
+                }
+                continue;
+            };
             match joined {
                 Ok((job, outcome)) => {
                     if matches!(outcome.content, Content::Page(_)) {
@@ -324,6 +419,7 @@ impl Crawler {
                 graph.stats.truncated = true;
             }
         }
+        graph.recompute_depths();
         graph.stats.pages_fetched = graph.pages().count();
         graph.stats.errors = graph
             .resources
@@ -475,7 +571,11 @@ impl Crawler {
 struct Frontier {
     graph: SiteGraph,
     robots: RobotsPolicy,
-    queue: VecDeque<Job>,
+    queue: std::collections::BinaryHeap<Queued>,
+    priority: Option<LinkPriority>,
+    seq: u64,
+    /// Queued resources and the priority they are queued at.
+    in_queue: std::collections::HashMap<ResourceId, u32>,
     queued_pages: usize,
     queued_docs: usize,
     max_pages: usize,
@@ -488,8 +588,26 @@ impl Frontier {
     /// Stores a fetch outcome and queues the links it found.
     fn record(&mut self, id: ResourceId, outcome: Outcome, depth: u32) {
         let child_depth = depth.saturating_add(1);
-        for target in store(&mut self.graph, id, outcome, depth) {
-            self.enqueue(target, child_depth);
+        let targets = store(&mut self.graph, id, outcome, depth);
+        let priorities: Vec<u32> = match (&self.priority, self.graph.get(id).page()) {
+            (Some(rank), Some(page)) => {
+                let lent = (rank.page)(page);
+                page.links
+                    .iter()
+                    .map(|link| {
+                        let own = (rank.link)(&link.target, Some(link));
+                        if link.chrome {
+                            own
+                        } else {
+                            own.max(lent)
+                        }
+                    })
+                    .collect()
+            }
+            _ => vec![0; targets.len()],
+        };
+        for (target, priority) in targets.into_iter().zip(priorities) {
+            self.enqueue(target, child_depth, priority);
         }
     }
 
@@ -519,7 +637,32 @@ impl Frontier {
     }
 
     /// Queues a pending on-site resource once, within the budgets.
-    fn enqueue(&mut self, id: ResourceId, depth: u32) {
+    fn enqueue(&mut self, id: ResourceId, depth: u32, priority: u32) {
+        // Found again through a more promising link (a sitemap entry that an
+        // ITA page names): queue it again, ahead.
+        if let Some(queued) = self.in_queue.get_mut(&id) {
+            if priority > *queued {
+                *queued = priority;
+                let resource = &self.graph.resources[id];
+                self.seq += 1;
+                self.queue.push(Queued {
+                    priority,
+                    depth,
+                    seq: self.seq,
+                    job: Job {
+                        id,
+                        url: resource.url.clone(),
+                        method: if looks_like_document(&resource.url) {
+                            Method::Head
+                        } else {
+                            Method::Get
+                        },
+                        depth,
+                    },
+                });
+            }
+            return;
+        }
         let resource = &mut self.graph.resources[id];
         if resource.status
             != (FetchStatus::NotFetched {
@@ -556,11 +699,18 @@ impl Frontier {
         resource.status = FetchStatus::NotFetched {
             why: SkipReason::Queued,
         };
-        self.queue.push_back(Job {
-            id,
-            url: resource.url.clone(),
-            method,
+        self.seq += 1;
+        self.in_queue.insert(id, priority);
+        self.queue.push(Queued {
+            priority,
             depth,
+            seq: self.seq,
+            job: Job {
+                id,
+                url: resource.url.clone(),
+                method,
+                depth,
+            },
         });
     }
 }
