@@ -89,10 +89,17 @@ impl std::fmt::Debug for ProgressHook {
     }
 }
 
-/// A link's promise from its URL and, when found on a page, the link.
-pub type LinkScore = dyn Fn(&Url, Option<&Link>) -> u32 + Send + Sync;
-/// What a page lends the links in its content.
-pub type PageScore = dyn Fn(&Page) -> u32 + Send + Sync;
+/// A link's promise from its URL and, when found on a page, the link; with
+/// the item (index) its words name best, if any.
+pub type LinkScore = dyn Fn(&Url, Option<&Link>) -> (u32, Option<usize>) + Send + Sync;
+/// What a page lends the links in its content: to every content link (an
+/// index of items), and to its documents (a page about an item).
+pub type PageScore = dyn Fn(&Page) -> (u32, u32) + Send + Sync;
+
+/// A page listing this many links named for one item (news in a news
+/// list) lists instances: the list itself is the evidence, the entries
+/// are not followed for that reason alone.
+const INSTANCE_LIST: usize = 8;
 
 /// How promising links are (0 = nothing suggests they lead to evidence).
 /// The crawler knows nothing of items; the caller's functions do.
@@ -327,7 +334,7 @@ impl Crawler {
             let priority = state
                 .priority
                 .as_ref()
-                .map_or(0, |rank| (rank.link)(&url, None));
+                .map_or(0, |rank| (rank.link)(&url, None).0);
             state.enqueue(id, u32::MAX, priority);
         }
 
@@ -591,15 +598,34 @@ impl Frontier {
         let targets = store(&mut self.graph, id, outcome, depth);
         let priorities: Vec<u32> = match (&self.priority, self.graph.get(id).page()) {
             (Some(rank), Some(page)) => {
-                let lent = (rank.page)(page);
+                let (to_links, to_documents) = (rank.page)(page);
+                let scored: Vec<(u32, Option<usize>)> = page
+                    .links
+                    .iter()
+                    .map(|link| (rank.link)(&link.target, Some(link)))
+                    .collect();
+                let mut per_item: std::collections::HashMap<usize, usize> =
+                    std::collections::HashMap::new();
+                for ((_, item), link) in scored.iter().zip(&page.links) {
+                    if let (Some(item), false) = (item, link.chrome) {
+                        *per_item.entry(*item).or_default() += 1;
+                    }
+                }
                 page.links
                     .iter()
-                    .map(|link| {
-                        let own = (rank.link)(&link.target, Some(link));
-                        if link.chrome {
-                            own
-                        } else {
-                            own.max(lent)
+                    .zip(scored)
+                    .map(|(link, (own, item))| {
+                        let document = looks_like_document(&link.target);
+                        let instance = !link.chrome
+                            && !document
+                            && item.is_some_and(|i| {
+                                per_item.get(&i).is_some_and(|n| *n > INSTANCE_LIST)
+                            });
+                        let own = if instance { 0 } else { own };
+                        match (link.chrome, document) {
+                            (true, _) => own,
+                            (false, true) => own.max(to_links).max(to_documents),
+                            (false, false) => own.max(to_links),
                         }
                     })
                     .collect()
