@@ -668,24 +668,7 @@ impl Frontier {
         // ITA page names): queue it again, ahead.
         if let Some(queued) = self.in_queue.get_mut(&id) {
             if priority > *queued {
-                *queued = priority;
-                let resource = &self.graph.resources[id];
-                self.seq += 1;
-                self.queue.push(Queued {
-                    priority,
-                    depth,
-                    seq: self.seq,
-                    job: Job {
-                        id,
-                        url: resource.url.clone(),
-                        method: if looks_like_document(&resource.url) {
-                            Method::Head
-                        } else {
-                            Method::Get
-                        },
-                        depth,
-                    },
-                });
+                self.push(id, depth, priority);
             }
             return;
         }
@@ -711,19 +694,29 @@ impl Frontier {
             self.graph.stats.traps_avoided += 1;
             return;
         }
-        let resource = &mut self.graph.resources[id];
-        let document = looks_like_document(&resource.url);
-        let (count, method) = if document {
-            (&mut self.queued_docs, Method::Head)
+        let count = if looks_like_document(&self.graph.get(id).url) {
+            &mut self.queued_docs
         } else {
-            (&mut self.queued_pages, Method::Get)
+            &mut self.queued_pages
         };
         if *count >= self.max_pages {
             return; // stays Pending; marked Limit when the crawl ends
         }
         *count += 1;
-        resource.status = FetchStatus::NotFetched {
+        self.graph.resources[id].status = FetchStatus::NotFetched {
             why: SkipReason::Queued,
+        };
+        self.push(id, depth, priority);
+    }
+
+    /// Puts a job in the frontier at `priority` (documents are checked with
+    /// HEAD, pages fetched with GET).
+    fn push(&mut self, id: ResourceId, depth: u32, priority: u32) {
+        let url = self.graph.get(id).url.clone();
+        let method = if looks_like_document(&url) {
+            Method::Head
+        } else {
+            Method::Get
         };
         self.seq += 1;
         self.in_queue.insert(id, priority);
@@ -733,7 +726,7 @@ impl Frontier {
             seq: self.seq,
             job: Job {
                 id,
-                url: resource.url.clone(),
+                url,
                 method,
                 depth,
             },

@@ -88,6 +88,17 @@ pub struct Tool {
     pub version: &'static str,
 }
 
+impl Tool {
+    /// This build of oitcheck.
+    #[must_use]
+    pub fn current() -> Self {
+        Self {
+            name: "oitcheck",
+            version: env!("CARGO_PKG_VERSION"),
+        }
+    }
+}
+
 /// A reason as reported.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportedReason {
@@ -241,10 +252,7 @@ impl Report {
             .map(|(iit, eit)| crate::score::predict_ita(rules, iit, eit, scores.oit));
         let fix_first = fix_first(rules, &items);
         Self {
-            tool: Tool {
-                name: "oitcheck",
-                version: env!("CARGO_PKG_VERSION"),
-            },
+            tool: Tool::current(),
             site: input.site,
             framework: rules.framework.id.clone(),
             assessment_year: input.year,

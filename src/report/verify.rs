@@ -80,10 +80,7 @@ impl VerifyReport {
             }
         }
         Self {
-            tool: Tool {
-                name: "oitcheck",
-                version: env!("CARGO_PKG_VERSION"),
-            },
+            tool: Tool::current(),
             site,
             framework: rules.framework.id.clone(),
             assessment_year: year,
