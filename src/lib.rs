@@ -14,6 +14,7 @@
 pub mod answers;
 pub mod check;
 pub mod crawl;
+pub mod diff;
 pub mod error;
 pub mod evidence;
 pub mod graph;
@@ -23,6 +24,7 @@ pub mod report;
 pub mod rules;
 pub mod score;
 pub mod serve;
+pub mod store;
 pub mod textnorm;
 pub mod thaidate;
 pub mod verify;

@@ -25,6 +25,11 @@ pub enum Exit {
     Usage = 2,
     /// The site could not be crawled at all.
     Unreachable = 3,
+    /// The check ran; the OIT score is below `--fail-under`.
+    BelowBar = 4,
+    /// The check ran; an item went from pass to fail since the last saved
+    /// run (`--fail-on-regression`).
+    Regression = 5,
     /// Interrupted (Ctrl-C, SIGTERM); a partial report was written.
     Interrupted = 130,
 }
@@ -79,6 +84,32 @@ enum Command {
         #[command(subcommand)]
         command: RulesCommand,
     },
+    /// List the saved runs of a site with their scores.
+    History {
+        /// The site.
+        url: String,
+        #[command(flatten)]
+        db: DbArgs,
+        /// Output format: text or json.
+        #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+        format: FormatArg,
+    },
+    /// What changed between two saved runs (default: the last two).
+    Diff {
+        /// The site.
+        url: String,
+        /// The older run id.
+        #[arg(long)]
+        from: Option<i64>,
+        /// The newer run id.
+        #[arg(long)]
+        to: Option<i64>,
+        #[command(flatten)]
+        db: DbArgs,
+        /// Output format: text, json or markdown.
+        #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+        format: FormatArg,
+    },
     /// Serve a fixture site folder on 127.0.0.1 until Ctrl-C (development aid).
     Serve {
         /// The folder (e.g. fixtures/sites/demo).
@@ -124,8 +155,36 @@ enum LangArg {
     En,
 }
 
+#[derive(Debug, Args, Clone)]
+struct DbArgs {
+    /// Scan-history database (default: <data dir>/oitcheck/history.sqlite3).
+    #[arg(long)]
+    db: Option<PathBuf>,
+}
+
+impl DbArgs {
+    fn open(&self) -> Result<oitcheck::store::Store> {
+        let path = self
+            .db
+            .clone()
+            .unwrap_or_else(oitcheck::store::default_path);
+        Ok(oitcheck::store::Store::open(&path)?)
+    }
+}
+
 #[derive(Debug, Args)]
 struct CheckArgs {
+    /// Save the run in the scan history (for history, diff and the gates).
+    #[arg(long)]
+    save: bool,
+    #[command(flatten)]
+    db: DbArgs,
+    /// Exit 4 when the predicted OIT score is below this.
+    #[arg(long)]
+    fail_under: Option<f64>,
+    /// Exit 5 when an item passed in the last saved run and fails now.
+    #[arg(long)]
+    fail_on_regression: bool,
     /// Assessment year, Buddhist era.
     #[arg(long, default_value_t = 2564)]
     year: u32,
@@ -209,6 +268,7 @@ pub fn run() -> ExitCode {
 fn classify(e: &anyhow::Error) -> Exit {
     match e.downcast_ref::<Error>() {
         Some(Error::SiteUnreachable { .. }) => Exit::Unreachable,
+        None if e.downcast_ref::<oitcheck::store::StoreError>().is_some() => Exit::Failure,
         Some(
             Error::InvalidUrl { .. }
             | Error::InvalidRules { .. }
@@ -287,6 +347,66 @@ async fn dispatch(command: Command) -> Result<Exit> {
                 rules.items.len(),
                 rules.sub_indicators.len()
             )?;
+            Ok(Exit::Ok)
+        }
+        Command::History { url, db, format } => {
+            let site = crawl::parse_site_url(&url)?;
+            let runs = db.open()?.runs(&oitcheck::store::site_key(&site))?;
+            let text = match format {
+                FormatArg::Json => oitcheck::report::json::render_value(&runs)?,
+                _ => {
+                    let mut out = format!(
+                        "{:>6}  {:>12}  {:<10} {:>5}  {:>7}  passed\n",
+                        "run", "time", "framework", "year", "OIT"
+                    );
+                    for r in &runs {
+                        out.push_str(&format!(
+                            "{:>6}  {:>12}  {:<10} {:>5}  {:>7.2}  {}/{}\n",
+                            r.id, r.started_at, r.framework, r.year, r.oit, r.passed, r.items
+                        ));
+                    }
+                    out
+                }
+            };
+            write_text(&text, None)?;
+            Ok(Exit::Ok)
+        }
+        Command::Diff {
+            url,
+            from,
+            to,
+            db,
+            format,
+        } => {
+            let site = crawl::parse_site_url(&url)?;
+            let key = oitcheck::store::site_key(&site);
+            let store = db.open()?;
+            let to = match to {
+                Some(id) => Some(id),
+                None => store.latest(&key, None)?,
+            };
+            let from = match (from, to) {
+                (Some(id), _) => Some(id),
+                (None, Some(to)) => store.latest(&key, Some(to))?,
+                (None, None) => None,
+            };
+            let (Some(from), Some(to)) = (from, to) else {
+                anyhow::bail!(
+                    "fewer than two saved runs for {site}: save runs with `check --save`"
+                );
+            };
+            let load = |id| -> Result<_> {
+                store
+                    .items(&key, id)?
+                    .ok_or_else(|| anyhow::anyhow!("no saved run {id} for {site}"))
+            };
+            let diff = oitcheck::diff::Diff::between(load(from)?, load(to)?);
+            let text = match format {
+                FormatArg::Json => oitcheck::report::json::render_value(&diff)?,
+                FormatArg::Markdown => diff.render(true),
+                _ => diff.render(false),
+            };
+            write_text(&text, None)?;
             Ok(Exit::Ok)
         }
         Command::Serve { dir } => {
@@ -453,7 +573,71 @@ async fn run_check(site: &url::Url, args: &CheckArgs) -> Result<Exit> {
     let report = oitcheck::check(site, &rules, &check_options(args, &progress)).await?;
     progress.finish(report.items.len());
     write_outputs(args, |format| Ok(report.render(format)?))?;
-    Ok(exit_for(report.crawl.stopped))
+    let gate = gate(site, &report, args)?;
+    Ok(match exit_for(report.crawl.stopped) {
+        Exit::Ok => gate,
+        other => other,
+    })
+}
+
+/// Saves the run when asked and applies the scheduler gates: exit 5 when an
+/// item went from pass to fail since the last saved run
+/// (`--fail-on-regression`), else 4 when the score is below `--fail-under`.
+fn gate(site: &url::Url, report: &oitcheck::report::Report, args: &CheckArgs) -> Result<Exit> {
+    let mut regressed = false;
+    if args.save || args.fail_on_regression {
+        let key = oitcheck::store::site_key(site);
+        let mut store = args.db.open()?;
+        let previous = store.latest(&key, None)?;
+        let id = if report.crawl.stopped.is_none() && args.save {
+            Some(store.save(&key, report)?)
+        } else {
+            None
+        };
+        if let (true, Some(previous)) = (args.fail_on_regression, previous) {
+            if let Some(before) = store.items(&key, previous)? {
+                let now: Vec<oitcheck::store::StoredItem> = report
+                    .items
+                    .iter()
+                    .map(|i| oitcheck::store::StoredItem {
+                        id: i.id.clone(),
+                        title: i.title.clone(),
+                        verdict: i.verdict.to_string(),
+                        evidence_url: i.evidence_url.clone(),
+                        reasons: i.reasons.iter().map(|r| r.code.to_string()).collect(),
+                    })
+                    .collect();
+                let current = oitcheck::store::RunSummary {
+                    id: id.unwrap_or(0),
+                    started_at: 0,
+                    framework: report.framework.clone(),
+                    year: report.assessment_year,
+                    oit: report.scores.oit,
+                    passed: 0,
+                    items: 0,
+                };
+                let diff = oitcheck::diff::Diff::between(before, (current, now));
+                if diff.has_regressions() {
+                    eprintln!(
+                        "oitcheck: regression since run {previous}:\n{}",
+                        diff.render(false)
+                    );
+                    regressed = true;
+                }
+            }
+        }
+    }
+    if regressed {
+        return Ok(Exit::Regression);
+    }
+    if args.fail_under.is_some_and(|bar| report.scores.oit < bar) {
+        eprintln!(
+            "oitcheck: OIT {:.2} is below --fail-under",
+            report.scores.oit
+        );
+        return Ok(Exit::BelowBar);
+    }
+    Ok(Exit::Ok)
 }
 
 /// Writes to a file atomically (temp file + rename) or to stdout.
