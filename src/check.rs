@@ -53,7 +53,19 @@ pub async fn check(site: &Url, rules: &RuleSet, options: &CheckOptions) -> Resul
         graph.stats.requests
     );
     let verdicts = Judge::new(&graph, rules, options.year)?.verdicts();
-    Ok(Report::build(ReportInput {
+    let page_facts = graph
+        .resources
+        .iter()
+        .filter_map(|r| {
+            let validators = r.validators.clone()?;
+            let page = r.page()?.clone();
+            Some((
+                crate::graph::page_key(&r.url),
+                crate::graph::CachedPage { validators, page },
+            ))
+        })
+        .collect();
+    let mut report = Report::build(ReportInput {
         rules,
         year: options.year,
         site: graph.start.to_string(),
@@ -61,5 +73,7 @@ pub async fn check(site: &Url, rules: &RuleSet, options: &CheckOptions) -> Resul
         verdicts,
         lang: options.lang,
         iit_eit: options.iit_eit,
-    }))
+    });
+    report.page_facts = page_facts;
+    Ok(report)
 }

@@ -226,6 +226,27 @@ pub struct Resource {
     pub depth: u32,
     /// Listed in sitemap.xml.
     pub in_sitemap: bool,
+    /// The page's cache validators (ETag, Last-Modified), when it sent any.
+    pub validators: Option<Validators>,
+}
+
+/// HTTP cache validators of a fetched page, for conditional requests on the
+/// next run.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Validators {
+    /// `ETag`.
+    pub etag: Option<String>,
+    /// `Last-Modified`.
+    pub last_modified: Option<String>,
+}
+
+/// What an earlier run knew of a page: its validators and parsed content.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct CachedPage {
+    /// Validators to send back.
+    pub validators: Validators,
+    /// The page as parsed then.
+    pub page: Page,
 }
 
 impl Resource {
@@ -256,7 +277,7 @@ pub struct LinkRef {
 }
 
 /// A parsed HTML page.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
 pub struct Page {
     /// `<title>`.
     pub title: String,
@@ -280,7 +301,7 @@ pub struct Page {
 
 /// A block of text (paragraph, cell, list item, heading) outside
 /// navigation chrome (nav, header, footer, menus, sidebars).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Block {
     /// Whitespace-collapsed text.
     pub text: String,
@@ -290,7 +311,7 @@ pub struct Block {
 
 /// A hyperlink. Targets and anchor texts are shared between pages (a menu
 /// repeats on every page), which keeps a 50,000-page crawl small.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Link {
     /// Absolute target, without fragment.
     pub target: Arc<Url>,
@@ -306,7 +327,7 @@ pub struct Link {
 }
 
 /// An HTML form.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Form {
     /// Resolved action URL (the page itself when empty).
     pub action: Url,
@@ -345,6 +366,8 @@ pub struct CrawlStats {
     pub traps_avoided: usize,
     /// Bodies cut at the size cap (huge pages, decompression bombs).
     pub bodies_cut: usize,
+    /// Pages answered 304 Not Modified and reused from the saved run.
+    pub not_modified: usize,
     /// Why the crawl stopped early, when it did: the report is incomplete.
     pub stopped: Option<StopReason>,
     /// Best-first stopped when only links that suggest nothing were left
@@ -420,6 +443,7 @@ impl SiteGraph {
             inbound: Vec::new(),
             depth,
             in_sitemap: false,
+            validators: None,
         });
         self.index.insert(key, id);
         id

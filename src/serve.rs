@@ -75,6 +75,8 @@ pub struct Hit {
     pub target: String,
     /// When it arrived.
     pub at: Instant,
+    /// The status answered.
+    pub status: u16,
 }
 
 struct Shared {
@@ -171,17 +173,28 @@ impl Drop for SiteServer {
 }
 
 async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    let at = Instant::now();
     let target = request
         .uri()
         .path_and_query()
         .map_or_else(|| "/".to_string(), |p| p.as_str().to_string());
+    let method = request.method().to_string();
+    let response = answer(&shared, &request, &target);
     if let Ok(mut hits) = shared.hits.lock() {
         hits.push(Hit {
-            method: request.method().to_string(),
-            target: target.clone(),
-            at: Instant::now(),
+            method,
+            target,
+            at,
+            status: response.status().as_u16(),
         });
     }
+    response
+}
+
+/// The response for one request: files, redirects, forced statuses, and
+/// 304 Not Modified when the client's `If-None-Match` still holds.
+fn answer(shared: &Shared, request: &Request, target: &str) -> Response {
+    let target = target.to_string();
     let path = percent_decode(request.uri().path());
     if let Some(location) = shared.config.redirects.get(&path) {
         return respond(
@@ -219,12 +232,37 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
                 .to_vec(),
         );
     };
+    let etag = etag_of(&body);
+    let unchanged = request
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v == etag);
+    if unchanged {
+        return respond(
+            StatusCode::NOT_MODIFIED,
+            Some((header::ETAG, etag.as_str())),
+            Vec::new(),
+        );
+    }
     let content_type = content_type(&file, shared.config.charset.as_deref());
-    respond(
+    let mut response = respond(
         StatusCode::OK,
         Some((header::CONTENT_TYPE, content_type.as_str())),
         body,
-    )
+    );
+    if let Ok(value) = HeaderValue::from_str(&etag) {
+        response.headers_mut().insert(header::ETAG, value);
+    }
+    response
+}
+
+/// A strong ETag from the file's bytes.
+fn etag_of(body: &[u8]) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    body.hash(&mut hasher);
+    format!("\"{:016x}\"", hasher.finish())
 }
 
 fn respond(

@@ -41,6 +41,13 @@ const MIGRATIONS: &[&str] = &[
          reasons_json TEXT NOT NULL,
          PRIMARY KEY (run_id, item_id)
      );",
+    // 2: what the latest run learnt of each page, for conditional requests.
+    "CREATE TABLE page_facts (
+         site_key TEXT NOT NULL,
+         page_key TEXT NOT NULL,
+         facts_json TEXT NOT NULL,
+         PRIMARY KEY (site_key, page_key)
+     );",
 ];
 
 /// A store failure: the database file, the SQL or the stored data.
@@ -237,6 +244,68 @@ impl Store {
         }
         tx.commit().map_err(&fail)?;
         Ok(run)
+    }
+
+    /// Replaces the stored page facts of a site with a run's.
+    ///
+    /// # Errors
+    /// On database errors.
+    pub fn save_page_facts(
+        &mut self,
+        site_key: &str,
+        facts: &[(String, crate::graph::CachedPage)],
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let fail = |e: rusqlite::Error| StoreError {
+            path: path.clone(),
+            message: e.to_string(),
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(&fail)?;
+        tx.execute(
+            "DELETE FROM page_facts WHERE site_key = ?1",
+            params![site_key],
+        )
+        .map_err(&fail)?;
+        for (key, page) in facts {
+            let json = serde_json::to_string(page).unwrap_or_default();
+            tx.execute(
+                "INSERT OR REPLACE INTO page_facts (site_key, page_key, facts_json) VALUES (?1, ?2, ?3)",
+                params![site_key, key, json],
+            )
+            .map_err(&fail)?;
+        }
+        tx.commit().map_err(&fail)
+    }
+
+    /// The page facts saved for a site (unreadable rows are skipped: they
+    /// only cost a full request).
+    ///
+    /// # Errors
+    /// On database errors.
+    pub fn page_facts(
+        &self,
+        site_key: &str,
+    ) -> Result<std::collections::HashMap<String, crate::graph::CachedPage>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT page_key, facts_json FROM page_facts WHERE site_key = ?1")
+            .map_err(|e| self.error(e))?;
+        let rows = stmt
+            .query_map(params![site_key], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })
+            .map_err(|e| self.error(e))?;
+        let mut facts = std::collections::HashMap::new();
+        for row in rows {
+            let (key, json) = row.map_err(|e| self.error(e))?;
+            if let Ok(page) = serde_json::from_str(&json) {
+                facts.insert(key, page);
+            }
+        }
+        Ok(facts)
     }
 
     /// The saved runs of a site, oldest first.

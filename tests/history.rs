@@ -178,5 +178,63 @@ fn an_old_database_is_upgraded_in_place() {
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .expect("version");
-    assert_eq!(version, 1);
+    assert_eq!(version, 2, "every migration ran");
+}
+
+/// With a saved run, an unchanged site answers 304 and its pages are reused:
+/// far fewer full GETs, counted by the server, and the same verdicts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_run_asks_only_for_changes() {
+    let server = SiteServer::start(SiteSource::Dir(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sites/demo"),
+    ))
+    .await
+    .expect("server");
+    let url = server.url().to_string();
+    let db_dir = tempfile::tempdir().expect("tempdir");
+    let db = db_dir.path().join("h.sqlite3").display().to_string();
+    let run = || {
+        oitcheck(args(&[
+            "check", &url, "--rate", "0", "-q", "--save", "--db", &db, "--format", "json",
+        ]))
+    };
+    let full_gets = |hits: &[oitcheck::serve::Hit]| {
+        hits.iter()
+            .filter(|h| h.method == "GET" && h.status == 200)
+            .count()
+    };
+
+    let first = run().await;
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let after_first = server.hits();
+    let second = run().await;
+    assert!(
+        second.status.success(),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+    let all = server.hits();
+    let (first_hits, second_hits) = all.split_at(after_first.len());
+
+    let first_json: serde_json::Value = serde_json::from_slice(&first.stdout).expect("JSON");
+    let second_json: serde_json::Value = serde_json::from_slice(&second.stdout).expect("JSON");
+    assert_eq!(first_json["crawl"]["not_modified"], 0);
+    let reused = second_json["crawl"]["not_modified"]
+        .as_u64()
+        .expect("not_modified");
+    assert!(reused >= 40, "only {reused} pages answered 304");
+    assert!(
+        full_gets(second_hits) * 4 < full_gets(first_hits),
+        "full GETs: first run {}, second run {}",
+        full_gets(first_hits),
+        full_gets(second_hits)
+    );
+    assert_eq!(
+        first_json["scores"], second_json["scores"],
+        "reused pages give the same verdicts"
+    );
 }

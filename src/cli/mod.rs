@@ -570,7 +570,18 @@ fn check_options(args: &CheckArgs, progress: &Progress) -> CheckOptions {
 async fn run_check(site: &url::Url, args: &CheckArgs) -> Result<Exit> {
     let rules = load_rules(args)?;
     let progress = Progress::start(args.quiet);
-    let report = oitcheck::check(site, &rules, &check_options(args, &progress)).await?;
+    let mut options = check_options(args, &progress);
+    if args.save {
+        // Pages the saved run knows are asked for only if changed.
+        let facts = args
+            .db
+            .open()?
+            .page_facts(&oitcheck::store::site_key(site))?;
+        if !facts.is_empty() {
+            options.crawl.cached = Some(std::sync::Arc::new(facts));
+        }
+    }
+    let report = oitcheck::check(site, &rules, &options).await?;
     progress.finish(report.items.len());
     write_outputs(args, |format| Ok(report.render(format)?))?;
     let gate = gate(site, &report, args)?;
@@ -590,7 +601,9 @@ fn gate(site: &url::Url, report: &oitcheck::report::Report, args: &CheckArgs) ->
         let mut store = args.db.open()?;
         let previous = store.latest(&key, None)?;
         let id = if report.crawl.stopped.is_none() && args.save {
-            Some(store.save(&key, report)?)
+            let id = store.save(&key, report)?;
+            store.save_page_facts(&key, &report.page_facts)?;
+            Some(id)
         } else {
             None
         };

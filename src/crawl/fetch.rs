@@ -8,13 +8,15 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
-use reqwest::header::{CONTENT_TYPE, LOCATION, RETRY_AFTER};
+use reqwest::header::{
+    CONTENT_TYPE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED, LOCATION, RETRY_AFTER,
+};
 use reqwest::StatusCode;
 use url::Url;
 
 use super::{decode, extract, CrawlConfig, RequestCounter};
 use crate::error::{Error, Result};
-use crate::graph::{Content, FetchStatus, SiteScope};
+use crate::graph::{page_key, CachedPage, Content, FetchStatus, SiteScope, Validators};
 
 /// Most redirects followed for one URL.
 const MAX_REDIRECTS: usize = 10;
@@ -47,6 +49,8 @@ pub struct Outcome {
     pub final_url: Option<Url>,
     /// The parsed page or document kind.
     pub content: Content,
+    /// The page's cache validators.
+    pub validators: Option<Validators>,
 }
 
 /// The HTTP side of the crawler.
@@ -58,6 +62,8 @@ pub struct Fetcher {
     pub requests: RequestCounter,
     /// Bodies cut at the size cap (huge pages, decompression bombs).
     pub bodies_cut: RequestCounter,
+    /// Pages answered 304 and reused from the saved run.
+    pub not_modified: RequestCounter,
 }
 
 impl Fetcher {
@@ -81,7 +87,13 @@ impl Fetcher {
             limiters: Mutex::new(HashMap::new()),
             requests: RequestCounter::new(0),
             bodies_cut: RequestCounter::new(0),
+            not_modified: RequestCounter::new(0),
         })
+    }
+
+    /// What the saved run knew of this page, if anything.
+    fn cached(&self, url: &Url) -> Option<&CachedPage> {
+        self.config.cached.as_ref()?.get(&page_key(url))
     }
 
     /// Waits for the host's rate limiter.
@@ -134,10 +146,19 @@ impl Fetcher {
         loop {
             self.polite(url).await;
             self.requests.fetch_add(1, Ordering::Relaxed);
-            let request = match method {
+            let mut request = match method {
                 Method::Get => self.client.get(url.clone()),
                 Method::Head => self.client.head(url.clone()),
             };
+            // A page the saved run knows: ask only for changes.
+            if let (Method::Get, Some(cached)) = (method, self.cached(url)) {
+                if let Some(etag) = &cached.validators.etag {
+                    request = request.header(IF_NONE_MATCH, etag);
+                }
+                if let Some(date) = &cached.validators.last_modified {
+                    request = request.header(IF_MODIFIED_SINCE, date);
+                }
+            }
             let result = request.send().await;
             let retry_after = match &result {
                 Ok(r) if is_retryable(r.status()) => {
@@ -205,6 +226,25 @@ impl Fetcher {
             }
         }
         let (current, response) = match hop {
+            Hop::Answer(current, response) if response.status() == StatusCode::NOT_MODIFIED => {
+                let Some(cached) = self.cached(&current).or_else(|| self.cached(url)) else {
+                    return outcome(
+                        FetchStatus::Http { status: 304 },
+                        url,
+                        current,
+                        Content::Unknown,
+                    );
+                };
+                self.not_modified.fetch_add(1, Ordering::Relaxed);
+                let mut reused = outcome(
+                    FetchStatus::Ok { status: 304 },
+                    url,
+                    current,
+                    Content::Page(Box::new(cached.page.clone())),
+                );
+                reused.validators = Some(cached.validators.clone());
+                return reused;
+            }
             Hop::Answer(current, response) => (current, response),
             Hop::OffSite(target, status) => {
                 return outcome(FetchStatus::Ok { status }, url, target, Content::Unknown)
@@ -243,11 +283,14 @@ impl Fetcher {
             // never read (dropping the response closes the stream).
             return outcome(ok, url, current, Content::Document { content_type });
         }
+        let validators = validators_of(&response);
         match self.read_capped(response).await {
             Ok(body) => {
                 let (text, _) = decode::decode(&body, Some(&content_type));
                 let page = extract::extract(&text, &current);
-                outcome(ok, url, current, Content::Page(Box::new(page)))
+                let mut fetched = outcome(ok, url, current, Content::Page(Box::new(page)));
+                fetched.validators = validators;
+                fetched
             }
             Err(error) => outcome(
                 FetchStatus::Failed { error },
@@ -297,6 +340,22 @@ impl Fetcher {
     }
 }
 
+/// ETag and Last-Modified of a response, if it sent either.
+fn validators_of(response: &reqwest::Response) -> Option<Validators> {
+    let header = |name| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let validators = Validators {
+        etag: header(ETAG),
+        last_modified: header(LAST_MODIFIED),
+    };
+    (validators.etag.is_some() || validators.last_modified.is_some()).then_some(validators)
+}
+
 /// One limiter per host and port.
 fn host_key(url: &Url) -> String {
     format!(
@@ -319,6 +378,7 @@ fn outcome(status: FetchStatus, requested: &Url, current: Url, content: Content)
         status,
         final_url: (current != *requested).then_some(current),
         content,
+        validators: None,
     }
 }
 

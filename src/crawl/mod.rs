@@ -153,6 +153,9 @@ pub struct CrawlConfig {
     /// With `priority`, keep crawling past the point where only links that
     /// suggest nothing remain (otherwise the crawl stops there).
     pub exhaustive: bool,
+    /// Pages a saved run fetched (by page key): asked for again with
+    /// If-None-Match / If-Modified-Since, reused on 304.
+    pub cached: Option<Arc<std::collections::HashMap<String, crate::graph::CachedPage>>>,
     /// Whole-run deadline: the crawl stops then and the report says so.
     pub deadline: Option<Duration>,
     /// Cancelled on Ctrl-C / SIGTERM: the crawl stops, what was found is
@@ -176,6 +179,7 @@ impl Default for CrawlConfig {
             check_external: false,
             priority: None,
             exhaustive: false,
+            cached: None,
             deadline: None,
             cancel: None,
         }
@@ -445,6 +449,7 @@ impl Crawler {
             .count();
         graph.stats.requests = self.requests();
         graph.stats.bodies_cut = self.fetcher.bodies_cut.load(Ordering::Relaxed);
+        graph.stats.not_modified = self.fetcher.not_modified.load(Ordering::Relaxed);
         graph.stats.duration_ms = u64::try_from(began.elapsed().as_millis()).unwrap_or(u64::MAX);
         Ok(graph)
     }
@@ -739,6 +744,7 @@ impl Frontier {
 fn store(graph: &mut SiteGraph, id: ResourceId, outcome: Outcome, depth: u32) -> Vec<ResourceId> {
     let resource = &mut graph.resources[id];
     resource.status = outcome.status;
+    resource.validators = outcome.validators;
     if let Some(final_url) = outcome.final_url.filter(|f| *f != resource.url) {
         if !graph.scope.contains(&final_url) {
             resource.status = FetchStatus::NotFetched {

@@ -211,6 +211,10 @@ pub struct Report {
     /// Predicted ITA, when IIT and EIT were given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ita: Option<ItaPrediction>,
+    /// What the crawl learnt of each page that sent cache validators (by
+    /// page key), for conditional requests next time. Not in the JSON.
+    #[serde(skip)]
+    pub page_facts: Vec<(String, crate::graph::CachedPage)>,
 }
 
 /// Inputs to build a report.
@@ -263,6 +267,7 @@ impl Report {
             scores,
             fix_first,
             ita,
+            page_facts: Vec::new(),
         }
     }
 
