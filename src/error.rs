@@ -37,6 +37,9 @@ pub enum Error {
         /// Why it cannot be used.
         reason: String,
     },
+    /// A command-line value that does not fit (e.g. `--shard 9/8`).
+    #[error("{0}")]
+    Usage(String),
     /// The assessment year is not covered by the rule file.
     #[error("year {year} is not covered by rule file {framework} (it covers {covered})")]
     YearNotCovered {

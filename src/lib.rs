@@ -12,6 +12,7 @@
 #![warn(missing_docs)]
 
 pub mod answers;
+pub mod batch;
 pub mod check;
 pub mod crawl;
 pub mod diff;

@@ -84,6 +84,34 @@ enum Command {
         #[command(subcommand)]
         command: RulesCommand,
     },
+    /// Check many agencies from a CSV list (name,url[,type,province]).
+    Batch {
+        /// The agency list.
+        agencies: PathBuf,
+        /// Where per-agency reports and the summaries go.
+        #[arg(long, default_value = "oitcheck-batch")]
+        out_dir: PathBuf,
+        /// Agencies crawled at once (each host keeps its own rate limit).
+        #[arg(long, default_value_t = 64)]
+        jobs: usize,
+        /// Check again agencies already saved for this year.
+        #[arg(long)]
+        rescan: bool,
+        /// Only shard K of N (by a stable hash of the host), e.g. 2/8.
+        #[arg(long)]
+        shard: Option<String>,
+        #[command(flatten)]
+        options: CheckArgs,
+    },
+    /// Combine the summaries of several batch folders (shards) into one.
+    Merge {
+        /// Batch output folders.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Where the merged summary goes.
+        #[arg(long)]
+        out_dir: PathBuf,
+    },
     /// List the saved runs of a site with their scores.
     History {
         /// The site.
@@ -271,6 +299,7 @@ fn classify(e: &anyhow::Error) -> Exit {
         None if e.downcast_ref::<oitcheck::store::StoreError>().is_some() => Exit::Failure,
         Some(
             Error::InvalidUrl { .. }
+            | Error::Usage(_)
             | Error::InvalidRules { .. }
             | Error::ReadRules { .. }
             | Error::YearNotCovered { .. },
@@ -349,6 +378,55 @@ async fn dispatch(command: Command) -> Result<Exit> {
             )?;
             Ok(Exit::Ok)
         }
+        Command::Batch {
+            agencies,
+            out_dir,
+            jobs,
+            rescan,
+            shard,
+            options,
+        } => {
+            let shard = shard.as_deref().map(parse_shard).transpose()?;
+            let bytes = std::fs::read(&agencies)
+                .with_context(|| format!("reading {}", agencies.display()))?;
+            let (text, _) = oitcheck::crawl::decode::decode(&bytes, None);
+            let list = oitcheck::batch::parse_agencies(&text);
+            let rules = std::sync::Arc::new(load_rules(&options)?);
+            rules.check_year(options.year)?;
+            let progress = Progress::start(true);
+            let batch = oitcheck::batch::BatchOptions {
+                check: check_options(&options, &progress),
+                jobs,
+                out_dir: out_dir.clone(),
+                db: options
+                    .db
+                    .db
+                    .clone()
+                    .unwrap_or_else(oitcheck::store::default_path),
+                rescan,
+                shard,
+            };
+            let rows = oitcheck::batch::run(list, rules, &batch).await?;
+            let done = rows
+                .iter()
+                .filter(|r| r.status == "done" || r.status == "resumed")
+                .count();
+            eprintln!(
+                "oitcheck: {done} of {} agencies checked; summary in {}",
+                rows.len(),
+                out_dir.join("summary.html").display()
+            );
+            Ok(Exit::Ok)
+        }
+        Command::Merge { dirs, out_dir } => {
+            let rows = oitcheck::batch::merge(&dirs, &out_dir).map_err(anyhow::Error::msg)?;
+            eprintln!(
+                "oitcheck: merged {} agencies into {}",
+                rows.len(),
+                out_dir.display()
+            );
+            Ok(Exit::Ok)
+        }
         Command::History { url, db, format } => {
             let site = crawl::parse_site_url(&url)?;
             let runs = db.open()?.runs(&oitcheck::store::site_key(&site))?;
@@ -420,6 +498,19 @@ async fn dispatch(command: Command) -> Result<Exit> {
             Ok(Exit::Ok)
         }
     }
+}
+
+/// "2/8" → (2, 8), with 1 ≤ K ≤ N.
+fn parse_shard(text: &str) -> Result<(u64, u64)> {
+    let parsed = text
+        .split_once('/')
+        .and_then(|(k, n)| Some((k.trim().parse::<u64>().ok()?, n.trim().parse::<u64>().ok()?)))
+        .filter(|(k, n)| *n >= 1 && (1..=*n).contains(k));
+    parsed.ok_or_else(|| {
+        anyhow::Error::new(Error::Usage(format!(
+            "--shard takes K/N with 1 ≤ K ≤ N, e.g. 2/8 (got '{text}')"
+        )))
+    })
 }
 
 /// A run stopped by Ctrl-C exits 130 after writing its partial report; one

@@ -217,3 +217,65 @@ pub fn render_verify(report: &VerifyReport) -> String {
     };
     page(lang, &format!("{} — {}", l.report_title, report.site), body)
 }
+
+/// Sorts the summary table by a clicked column (the only script: a report
+/// for auditors must sort without a server).
+const SORT_SCRIPT: &str = r#"
+document.querySelectorAll('table.sortable th').forEach(function (th, col) {
+  th.addEventListener('click', function () {
+    var body = th.closest('table').tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows);
+    var asc = th.dataset.asc !== 'true';
+    th.dataset.asc = asc;
+    rows.sort(function (a, b) {
+      var x = a.cells[col].dataset.v || a.cells[col].textContent;
+      var y = b.cells[col].dataset.v || b.cells[col].textContent;
+      var nx = parseFloat(x), ny = parseFloat(y);
+      var c = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y, 'th');
+      return asc ? c : -c;
+    });
+    rows.forEach(function (r) { body.appendChild(r); });
+  });
+});
+"#;
+
+/// The batch summary: one sortable row per agency, then the items that fail
+/// most across agencies.
+#[must_use]
+pub fn render_summary(rows: &[crate::batch::SummaryRow], items: &[(String, usize)]) -> String {
+    let body = html! {
+        main {
+            section {
+                h2 { "สรุปผลรายหน่วยงาน / Agencies (" (rows.len()) ")" }
+                p class="meta" { "คลิกหัวตารางเพื่อเรียงลำดับ · click a column to sort" }
+                table class="sortable" {
+                    thead { tr { th { "หน่วยงาน" } th { "จังหวัด" } th { "ประเภท" } th { "สถานะ" } th { "OIT" } th { "ระดับ" } th { "ผ่าน" } th { "ข้อที่ไม่ผ่าน" } th { "เหตุผลที่พบบ่อย" } } }
+                    tbody {
+                        @for r in rows {
+                            tr class=(if r.status == "done" || r.status == "resumed" { "pass" } else { "fail" }) {
+                                td { a href=(r.url) { (r.name) } }
+                                td { (r.province) }
+                                td { (r.kind) }
+                                td { (r.status) @if !r.detail.is_empty() { div class="evidence" { (r.detail) } } }
+                                td data-v=(r.oit.map_or(-1.0, |o| o)) { (r.oit.map(|o| format!("{:.2}", round2(o))).unwrap_or_default()) }
+                                td { (r.band.clone().unwrap_or_default()) }
+                                td data-v=(r.passed.unwrap_or(0)) { (r.passed.map(|p| p.to_string()).unwrap_or_default()) }
+                                td data-v=(r.failed.len()) { (r.failed.join(" ")) }
+                                td { (r.top_reasons.join(" ")) }
+                            }
+                        }
+                    }
+                }
+            }
+            section {
+                h2 { "ข้อที่ไม่ผ่านมากที่สุด / Items failing most" }
+                table class="sortable" {
+                    thead { tr { th { "ข้อ" } th { "จำนวนหน่วยงานที่ไม่ผ่าน" } } }
+                    tbody { @for (id, n) in items { tr { td { (id) } td data-v=(n) { (n) } } } }
+                }
+            }
+            script { (PreEscaped(SORT_SCRIPT)) }
+        }
+    };
+    page(Lang::Th, "oitcheck batch summary", body)
+}
