@@ -202,3 +202,68 @@ async fn shards_split_the_list_and_merge_rebuilds_it() {
     .await;
     assert_eq!(bad.status.code(), Some(2));
 }
+
+/// Two agencies on one server (127.0.0.1, two ports): together they never
+/// get more than the per-host rate, measured at the servers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn agencies_sharing_an_address_share_its_rate() {
+    let mut sites = Vec::new();
+    let mut servers = Vec::new();
+    for n in 0..2 {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let links: String = (0..4)
+            .map(|i| format!("<a href=\"/p{i}.html\">หน้า {i}</a>"))
+            .collect();
+        std::fs::write(
+            dir.path().join("index.html"),
+            format!("<html><body><nav>{links}</nav></body></html>"),
+        )
+        .expect("write");
+        for i in 0..4 {
+            std::fs::write(
+                dir.path().join(format!("p{i}.html")),
+                format!("<html><body>{n}-{i}</body></html>"),
+            )
+            .expect("write");
+        }
+        servers.push(
+            SiteServer::start(SiteSource::Dir(dir.path().to_path_buf()))
+                .await
+                .expect("server"),
+        );
+        sites.push(dir);
+    }
+    let work = tempfile::tempdir().expect("tempdir");
+    let list = work.path().join("two.csv");
+    let text = format!("name,url\na,{}\nb,{}\n", servers[0].url(), servers[1].url());
+    std::fs::write(&list, text).expect("write");
+    let (out, db) = (work.path().join("out"), work.path().join("h.sqlite3"));
+    let mut args = batch_args(&list, &out, &db, &[]);
+    let rate = args.iter().position(|a| a == "--rate").expect("rate") + 1;
+    args[rate] = "4".into();
+    let run = oitcheck(args).await;
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let mut times: Vec<std::time::Instant> = servers
+        .iter()
+        .flat_map(|s| s.hits())
+        .map(|h| h.at)
+        .collect();
+    times.sort();
+    assert!(
+        times.len() >= 10,
+        "both sites were crawled: {} requests",
+        times.len()
+    );
+    for (k, t) in times.iter().enumerate().skip(1) {
+        let floor = std::time::Duration::from_secs_f64(k as f64 / 4.0)
+            .saturating_sub(std::time::Duration::from_millis(60));
+        assert!(
+            t.duration_since(times[0]) >= floor,
+            "request {k} came too early for one address"
+        );
+    }
+}

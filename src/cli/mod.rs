@@ -394,8 +394,16 @@ async fn dispatch(command: Command) -> Result<Exit> {
             let rules = std::sync::Arc::new(load_rules(&options)?);
             rules.check_year(options.year)?;
             let progress = Progress::start(true);
+            let mut check = check_options(&options, &progress);
+            // Sites sharing a server share its politeness budget: the same
+            // rate per IP address as per host, across all agencies.
+            if let Some(rate) = check.crawl.rate {
+                check.crawl.address_limits = Some(std::sync::Arc::new(
+                    oitcheck::crawl::fetch::AddressLimits::new(rate),
+                ));
+            }
             let batch = oitcheck::batch::BatchOptions {
-                check: check_options(&options, &progress),
+                check,
                 jobs,
                 out_dir: out_dir.clone(),
                 db: options

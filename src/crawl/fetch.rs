@@ -115,6 +115,9 @@ impl Fetcher {
             }
         };
         limiter.until_ready().await;
+        if let Some(shared) = &self.config.address_limits {
+            shared.wait(url).await;
+        }
     }
 
     /// Honours a robots.txt `Crawl-delay` slower than our own rate (even
@@ -354,6 +357,65 @@ fn validators_of(response: &reqwest::Response) -> Option<Validators> {
         last_modified: header(LAST_MODIFIED),
     };
     (validators.etag.is_some() || validators.last_modified.is_some()).then_some(validators)
+}
+
+/// Rate limits per resolved IP address, shared by every crawl of a batch:
+/// agencies hosted on one server (a provincial hosting box) are not
+/// hammered together, whatever their host names.
+pub struct AddressLimits {
+    per_second: f64,
+    limiters: tokio::sync::Mutex<HashMap<std::net::IpAddr, Arc<DefaultDirectRateLimiter>>>,
+    resolved: tokio::sync::Mutex<HashMap<String, Option<std::net::IpAddr>>>,
+}
+
+impl std::fmt::Debug for AddressLimits {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "AddressLimits({}/s)", self.per_second)
+    }
+}
+
+impl AddressLimits {
+    /// At most `per_second` requests per second to any one address.
+    #[must_use]
+    pub fn new(per_second: f64) -> Self {
+        Self {
+            per_second,
+            limiters: tokio::sync::Mutex::new(HashMap::new()),
+            resolved: tokio::sync::Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Waits for the address of `url`'s host (resolved once; an unresolved
+    /// host is not limited here — its request will fail on its own).
+    pub async fn wait(&self, url: &Url) {
+        let Some(host) = url.host_str() else { return };
+        let port = url.port_or_known_default().unwrap_or(80);
+        let address = {
+            let mut resolved = self.resolved.lock().await;
+            match resolved.get(host) {
+                Some(address) => *address,
+                None => {
+                    let address = tokio::net::lookup_host((host, port))
+                        .await
+                        .ok()
+                        .and_then(|mut addrs| addrs.next())
+                        .map(|a| a.ip());
+                    resolved.insert(host.to_string(), address);
+                    address
+                }
+            }
+        };
+        let Some(address) = address else { return };
+        let limiter = {
+            let mut limiters = self.limiters.lock().await;
+            Arc::clone(limiters.entry(address).or_insert_with(|| {
+                Arc::new(limiter_every(Duration::from_secs_f64(
+                    1.0 / self.per_second.max(0.001),
+                )))
+            }))
+        };
+        limiter.until_ready().await;
+    }
 }
 
 /// One limiter per host and port.

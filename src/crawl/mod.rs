@@ -153,6 +153,8 @@ pub struct CrawlConfig {
     /// With `priority`, keep crawling past the point where only links that
     /// suggest nothing remain (otherwise the crawl stops there).
     pub exhaustive: bool,
+    /// Limits per resolved IP address shared with other crawls (batch).
+    pub address_limits: Option<Arc<fetch::AddressLimits>>,
     /// Pages a saved run fetched (by page key): asked for again with
     /// If-None-Match / If-Modified-Since, reused on 304.
     pub cached: Option<Arc<std::collections::HashMap<String, crate::graph::CachedPage>>>,
@@ -179,6 +181,7 @@ impl Default for CrawlConfig {
             check_external: false,
             priority: None,
             exhaustive: false,
+            address_limits: None,
             cached: None,
             deadline: None,
             cancel: None,
