@@ -98,6 +98,15 @@ impl SiteServer {
     /// # Errors
     /// When the port cannot be bound or `_site.toml` is invalid.
     pub async fn start(source: SiteSource) -> Result<Self> {
+        Self::start_on(source, std::net::Ipv4Addr::LOCALHOST).await
+    }
+
+    /// Starts serving on a given loopback address (127.0.0.x), so many sites
+    /// can each have an address of their own.
+    ///
+    /// # Errors
+    /// When the address cannot be bound or `_site.toml` is invalid.
+    pub async fn start_on(source: SiteSource, ip: std::net::Ipv4Addr) -> Result<Self> {
         let what = match &source {
             SiteSource::Dir(p) => p.display().to_string(),
             SiteSource::Embedded(_) => "the embedded demo site".to_string(),
@@ -111,7 +120,7 @@ impl SiteServer {
             }
             None => SiteConfig::default(),
         };
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        let listener = tokio::net::TcpListener::bind((ip, 0))
             .await
             .map_err(|source| Error::Serve {
                 what: what.clone(),
