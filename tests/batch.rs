@@ -267,3 +267,44 @@ async fn agencies_sharing_an_address_share_its_rate() {
         );
     }
 }
+
+/// A batch killed after some agencies and run again ends with the same
+/// summary as one that was never interrupted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_interrupted_batch_resumes_to_the_same_summary() {
+    let servers = servers().await;
+    let work = tempfile::tempdir().expect("tempdir");
+    let list = agencies(work.path(), &servers);
+    // Uninterrupted.
+    let whole = work.path().join("whole");
+    let run = oitcheck(batch_args(
+        &list,
+        &whole,
+        &work.path().join("a.sqlite3"),
+        &[],
+    ))
+    .await;
+    assert!(run.status.success());
+    // Interrupted: only the first two agencies got done (what a killed run
+    // leaves in the history), then the full command again.
+    let text = std::fs::read_to_string(&list).expect("list");
+    let partial: String = text.lines().take(3).map(|l| format!("{l}\n")).collect();
+    let partial_list = work.path().join("partial.csv");
+    std::fs::write(&partial_list, partial).expect("write");
+    let db = work.path().join("b.sqlite3");
+    let resumed = work.path().join("resumed");
+    assert!(oitcheck(batch_args(&partial_list, &resumed, &db, &[]))
+        .await
+        .status
+        .success());
+    assert!(oitcheck(batch_args(&list, &resumed, &db, &[]))
+        .await
+        .status
+        .success());
+    let key = |rows: Vec<Vec<String>>| {
+        rows.into_iter()
+            .map(|r| (r[0].clone(), r[5].clone(), r[8].clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(key(summary(&whole)), key(summary(&resumed)));
+}
