@@ -60,6 +60,29 @@ pub struct StoreError {
     pub message: String,
 }
 
+/// Builds store errors for `path` (a transaction borrows the connection, so
+/// the error side cannot borrow the store).
+fn errors_at(path: &Path) -> impl Fn(String) -> StoreError + '_ {
+    move |message| StoreError {
+        path: path.to_path_buf(),
+        message,
+    }
+}
+
+/// A run summary from a `SELECT id, started_at, framework, year, oit,
+/// passed, items` row.
+fn run_summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<RunSummary> {
+    Ok(RunSummary {
+        id: r.get(0)?,
+        started_at: r.get(1)?,
+        framework: r.get(2)?,
+        year: r.get(3)?,
+        oit: r.get(4)?,
+        passed: r.get(5)?,
+        items: r.get(6)?,
+    })
+}
+
 /// A saved run, as listed by `history`.
 #[derive(Debug, Clone, Serialize)]
 pub struct RunSummary {
@@ -122,10 +145,7 @@ impl Store {
     /// # Errors
     /// When the file cannot be opened or migrated.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        let fail = |message: String| StoreError {
-            path: path.to_path_buf(),
-            message,
-        };
+        let fail = errors_at(path);
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
                 .map_err(|e| fail(format!("cannot create {}: {e}", dir.display())))?;
@@ -155,10 +175,7 @@ impl Store {
     /// serialised by SQLite's lock).
     fn migrate(&mut self) -> Result<(), StoreError> {
         let path = self.path.clone();
-        let fail = |message: String| StoreError {
-            path: path.clone(),
-            message,
-        };
+        let fail = errors_at(&path);
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
@@ -198,10 +215,8 @@ impl Store {
         let scores = serde_json::to_string(&report.scores).map_err(|e| self.error(e))?;
         let crawl = serde_json::to_string(&report.crawl).map_err(|e| self.error(e))?;
         let path = self.path.clone();
-        let fail = |e: rusqlite::Error| StoreError {
-            path: path.clone(),
-            message: e.to_string(),
-        };
+        let at = errors_at(&path);
+        let fail = |e: rusqlite::Error| at(e.to_string());
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
@@ -256,10 +271,8 @@ impl Store {
         facts: &[(String, crate::graph::CachedPage)],
     ) -> Result<(), StoreError> {
         let path = self.path.clone();
-        let fail = |e: rusqlite::Error| StoreError {
-            path: path.clone(),
-            message: e.to_string(),
-        };
+        let at = errors_at(&path);
+        let fail = |e: rusqlite::Error| at(e.to_string());
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
@@ -320,17 +333,7 @@ impl Store {
             )
             .map_err(|e| self.error(e))?;
         let rows = stmt
-            .query_map(params![site_key], |r| {
-                Ok(RunSummary {
-                    id: r.get(0)?,
-                    started_at: r.get(1)?,
-                    framework: r.get(2)?,
-                    year: r.get(3)?,
-                    oit: r.get(4)?,
-                    passed: r.get(5)?,
-                    items: r.get(6)?,
-                })
-            })
+            .query_map(params![site_key], run_summary)
             .map_err(|e| self.error(e))?;
         rows.collect::<Result<_, _>>().map_err(|e| self.error(e))
     }
@@ -345,7 +348,15 @@ impl Store {
         site_key: &str,
         run: i64,
     ) -> Result<Option<(RunSummary, Vec<StoredItem>)>, StoreError> {
-        let summary = self.runs(site_key)?.into_iter().find(|r| r.id == run);
+        let summary = self
+            .conn
+            .query_row(
+                "SELECT id, started_at, framework, year, oit, passed, items FROM runs WHERE site_key = ?1 AND id = ?2",
+                params![site_key, run],
+                run_summary,
+            )
+            .optional()
+            .map_err(|e| self.error(e))?;
         let Some(summary) = summary else {
             return Ok(None);
         };
