@@ -65,6 +65,21 @@ struct Frame {
     breadcrumb: bool,
 }
 
+/// Whether a class/id list marks navigation chrome. Layout modifiers that
+/// merely mention a sidebar or menu ("has-sidebar", "no-menu",
+/// "with-sidebar", "sidebar-layout") describe the content area, not chrome.
+fn is_chrome_class(class_id: &str) -> bool {
+    class_id
+        .split_whitespace()
+        .filter(|token| {
+            !["has-", "no-", "with-", "without-", "is-"]
+                .iter()
+                .any(|p| token.starts_with(p))
+                && !token.ends_with("-layout")
+        })
+        .any(|token| CHROME_HINTS.iter().any(|h| token.contains(h)))
+}
+
 /// Parses an HTML document fetched from `base`.
 #[must_use]
 pub fn extract(html: &str, base: &Url) -> Page {
@@ -95,10 +110,14 @@ pub fn extract(html: &str, base: &Url) -> Page {
                             .as_element()
                             .is_some_and(|e| matches!(e.name(), "article" | "main" | "section"))
                     });
-                    let chrome = inherited_chrome
-                        || matches!(name, "nav" | "footer" | "aside")
-                        || (name == "header" && !in_main)
-                        || CHROME_HINTS.iter().any(|h| class_id.contains(h));
+                    // The page's <main> is content even inside a container
+                    // the hints took for chrome.
+                    let is_main = name == "main" || el.attr("role") == Some("main");
+                    let chrome = !is_main
+                        && (inherited_chrome
+                            || matches!(name, "nav" | "footer" | "aside")
+                            || (name == "header" && !in_main)
+                            || is_chrome_class(&class_id));
                     let frame = Frame {
                         chrome,
                         block: BLOCK_ELEMENTS.contains(&name),
@@ -376,6 +395,25 @@ mod tests {
             "menu text is not content"
         );
         assert!(page.forms[0].is_usable());
+    }
+
+    /// WordPress themes mark the layout ("has-sidebar", "no-sidebar") on
+    /// the container of the content: that is not chrome, and a page's
+    /// <main> is content whatever encloses it.
+    #[test]
+    fn layout_classes_and_main_are_content() {
+        let html = r#"<html><body><div id="content" class="site-content container has-sidebar">
+            <main id="primary"><h1>ข่าวประชาสัมพันธ์</h1><p>ประกาศรับสมัครงาน ประจำปี 2569</p></main>
+            <aside class="widget-area"><p>ลิงก์หน่วยงาน</p></aside></div>
+            <div class="menu-wrap"><main><p>ข้อความหลัก</p></main></div></body></html>"#;
+        let page = extract(html, &base());
+        let texts: Vec<&str> = page.blocks.iter().map(|b| b.text.as_str()).collect();
+        assert!(texts.contains(&"ประกาศรับสมัครงาน ประจำปี 2569"), "{texts:?}");
+        assert!(texts.contains(&"ข้อความหลัก"), "{texts:?}");
+        assert!(!texts.contains(&"ลิงก์หน่วยงาน"), "{texts:?}");
+        assert!(is_chrome_class("main-menu top"));
+        assert!(!is_chrome_class("site-content has-sidebar"));
+        assert!(!is_chrome_class("no-sidebar sidebar-layout"));
     }
 
     #[test]
