@@ -167,6 +167,16 @@ fn check_row(line: usize, item: &str, url: &str, rules: &RuleSet) -> Result<Answ
             ),
         ));
     };
+    if !item.is_assessed() {
+        return Err(error(
+            line,
+            format!(
+                "item {} is not assessed: framework {} does not know its rule, so its answer cannot be judged",
+                item.id(),
+                rules.framework.id
+            ),
+        ));
+    }
     if url.is_empty() {
         return Err(error(line, format!("the URL for {} is empty", item.id())));
     }
@@ -214,7 +224,7 @@ pub fn template(rules: &RuleSet) -> String {
         out.push_str(&format!(
             "{},,\"{}\"\n",
             item.id(),
-            item.title_th.replace('"', "\"\"")
+            item.title(crate::report::Lang::Th).replace('"', "\"\"")
         ));
     }
     out
@@ -249,6 +259,24 @@ mod tests {
             sheet.errors[3].message.contains("O8"),
             "a row without a URL column names its item"
         );
+    }
+
+    /// An answer for an item the rules cannot judge is reported on its
+    /// line, not dropped.
+    #[test]
+    fn answers_for_items_not_assessed_are_reported() {
+        let rules = RuleSet::for_year(2568).expect("rules");
+        let text = "item,url\nO1,https://www.example.go.th/structure.html\nO2,https://www.example.go.th/exec.html\n";
+        let sheet = parse(text, false, &rules);
+        assert_eq!(sheet.answers.len(), 1);
+        assert_eq!(sheet.errors.len(), 1);
+        assert_eq!(sheet.errors[0].line, 3);
+        assert!(
+            sheet.errors[0].message.contains("not assessed"),
+            "{:?}",
+            sheet.errors
+        );
+        assert!(template(&rules).contains("O2,,\"(ไม่ทราบชื่อรายการ)\""));
     }
 
     #[test]

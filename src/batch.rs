@@ -198,11 +198,11 @@ pub async fn run(
                 {
                     row.status = "resumed".into();
                     row.oit = Some(summary.oit);
-                    row.band = crate::score::grade(&rules, summary.oit);
+                    row.band = crate::score::oit_band(&rules, summary.oit);
                     row.passed = Some(items.iter().filter(|i| i.verdict == "pass").count());
                     row.failed = items
                         .iter()
-                        .filter(|i| i.verdict != "pass")
+                        .filter(|i| i.verdict == "fail")
                         .map(|i| i.id.clone())
                         .collect();
                     row.top_reasons =
@@ -265,12 +265,12 @@ pub async fn run(
 fn fill(row: &mut SummaryRow, report: &Report, rules: &RuleSet) {
     row.status = "done".into();
     row.oit = Some(report.scores.oit);
-    row.band = crate::score::grade(rules, report.scores.oit);
-    row.passed = Some(report.items.iter().filter(|i| i.score == 100).count());
+    row.band = crate::score::oit_band(rules, report.scores.oit);
+    row.passed = Some(report.passed());
     row.failed = report
         .items
         .iter()
-        .filter(|i| i.score == 0)
+        .filter(|i| i.failed())
         .map(|i| i.id.clone())
         .collect();
     row.top_reasons = top_reasons(

@@ -102,6 +102,8 @@ impl ItemMatcher {
             .items
             .iter()
             .enumerate()
+            // An item not assessed never competes, not even by its code.
+            .filter(|(_, item)| item.is_assessed())
             .filter_map(|(i, item)| {
                 let digits = item.id().trim_start_matches(|c: char| !c.is_ascii_digit());
                 digits.parse().ok().map(|n| (n, i))
@@ -159,8 +161,19 @@ impl ItemMatcher {
     /// mentions it in passing, and only the best-matching items keep their
     /// score. Page titles are split at their separators ("ชื่อหน้า :: ชื่อหน่วยงาน")
     /// and scored by their best part.
+    ///
+    /// An item code counts unless the words name another item and not the
+    /// code's: "O19 แผนการจัดซื้อจัดจ้าง" on last year's ITA page (another
+    /// numbering) is a procurement plan, whatever this year's O19 is.
     #[must_use]
     pub fn naming_scores(&self, text: &str) -> Vec<u32> {
+        self.naming_scores_with(text, false)
+    }
+
+    /// As [`Self::naming_scores`]; `codes_always` counts codes even against
+    /// the words (in file names, where the code is deliberate and the words
+    /// are abbreviated English).
+    fn naming_scores_with(&self, text: &str, codes_always: bool) -> Vec<u32> {
         let mut best = vec![0u32; self.items.len()];
         for part in TITLE_SEPARATORS.iter().fold(vec![text], |parts, sep| {
             parts.iter().flat_map(|p| p.split(sep)).collect()
@@ -180,9 +193,12 @@ impl ItemMatcher {
                     *s += *s / 2;
                 }
             }
+            let words_name_any = scores.iter().any(|s| *s > 0);
             for code in item_codes(part) {
                 if let Some(&i) = self.codes.get(&code) {
-                    scores[i] += CODE_WEIGHT;
+                    if codes_always || scores[i] > 0 || !words_name_any {
+                        scores[i] += CODE_WEIGHT;
+                    }
                 }
             }
             for (b, s) in best.iter_mut().zip(scores) {
@@ -200,7 +216,7 @@ impl ItemMatcher {
         let path = percent_decode(url.path());
         let query = url.query().map(percent_decode).unwrap_or_default();
         let text = format!("{path} {query}");
-        let mut scores = self.naming_scores(&text.replace(['-', '_', '/'], " "));
+        let mut scores = self.naming_scores_with(&text.replace(['-', '_', '/'], " "), true);
         let lower = text.to_ascii_lowercase();
         for (i, item) in self.items.iter().enumerate() {
             // "corrupt+6-month": every part must appear.
@@ -496,6 +512,36 @@ pub fn is_on_hosts(url: &Url, hosts: &[String]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A code names its item, except where the words name another item:
+    /// last year's ITA page in another numbering ("O19 แผนการจัดซื้อจัดจ้าง"
+    /// under 2568, whose O19 is complaint statistics). In file names the
+    /// code is deliberate and counts.
+    #[test]
+    fn codes_do_not_override_the_words() {
+        let rules = RuleSet::for_year(2568).expect("rules");
+        let matcher = ItemMatcher::new(&rules).expect("matcher");
+        let named = |text: &str| -> Vec<&str> {
+            matcher
+                .naming_scores(text)
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| **s > 0)
+                .map(|(i, _)| rules.items[i].id())
+                .collect()
+        };
+        assert_eq!(named("O19 คลิก"), ["O19"]);
+        assert_eq!(named("O19 ข้อมูลสถิติเรื่องร้องเรียนการทุจริต"), ["O19"]);
+        assert!(!named("O19 แผนการจัดซื้อจัดจ้าง ปี 2567").contains(&"O19"));
+        let url = Url::parse("http://x.go.th/uploads/O19-complaint-stat-2567.pdf").expect("url");
+        let by_url = matcher.url_scores(&url);
+        let o19 = rules
+            .items
+            .iter()
+            .position(|i| i.id() == "O19")
+            .expect("O19");
+        assert!(by_url[o19] > 0);
+    }
 
     #[test]
     fn social_hosts_match_subdomains() {

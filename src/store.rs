@@ -211,7 +211,7 @@ impl Store {
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));
-        let passed = report.items.iter().filter(|i| i.score == 100).count();
+        let passed = report.passed();
         let scores = serde_json::to_string(&report.scores).map_err(|e| self.error(e))?;
         let crawl = serde_json::to_string(&report.crawl).map_err(|e| self.error(e))?;
         let path = self.path.clone();

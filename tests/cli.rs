@@ -106,6 +106,62 @@ fn bad_urls_exit_2_and_unreachable_sites_exit_3() {
     assert!(out.stdout.is_empty(), "nothing but a report goes to stdout");
 }
 
+/// `rules list` shows the four frameworks with their years, item counts
+/// and coverage; `--format json` gives the same as data.
+#[test]
+fn rules_list_shows_frameworks_years_items_and_coverage() {
+    let out = oitcheck(&["rules", "list", "--lang", "en"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    for want in [
+        "ita-2564",
+        "ita-2566",
+        "ita-2568",
+        "ita-2569",
+        "years: 2566–2567",
+        "assessed: 22/28 (not assessed: O2, O5, O6, O7, O27, O28)",
+        "assessed: 23/26",
+    ] {
+        assert!(text.contains(want), "{want:?} not in:\n{text}");
+    }
+    let out = oitcheck(&["rules", "list", "--format", "json"]);
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let rows = list.as_array().expect("array");
+    assert_eq!(rows.len(), 4);
+    let counts: Vec<(u64, u64)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["items"].as_u64().unwrap_or(0),
+                r["assessed"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(counts, [(43, 43), (43, 43), (28, 22), (26, 23)]);
+    assert_eq!(rows[2]["basis"], "assumed");
+    assert_eq!(rows[2]["item_values"], serde_json::json!([0, 50, 100]));
+}
+
+/// A folder of rule files: each is listed, a broken one is reported with
+/// its file and line after the others, and the exit code says so.
+#[test]
+fn rules_list_of_a_folder_reports_broken_files() {
+    let dir = std::env::temp_dir().join(format!("oitcheck-rules-list-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::copy(rules_path(), dir.join("good.toml")).expect("copy");
+    std::fs::write(dir.join("broken.toml"), "schema = 1\n[framework]\nid = 3\n").expect("write");
+    let out = oitcheck(&["rules", "list", "--dir", &dir.display().to_string()]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ita-2564"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("broken.toml:3"), "{stderr}");
+}
+
 #[test]
 fn a_year_outside_the_rule_file_is_a_usage_error() {
     let out = oitcheck(&["check", "http://127.0.0.1:9/", "--year", "2570"]);
@@ -140,7 +196,10 @@ async fn json_report_has_the_documented_shape() {
     assert_eq!(items.len(), 43);
     for item in items {
         let verdict = item["verdict"].as_str().expect("verdict");
-        assert!(verdict == "pass" || verdict == "fail");
+        assert!(
+            verdict == "pass" || verdict == "fail",
+            "2564 judges every item"
+        );
         assert_eq!(item["score"], if verdict == "pass" { 100 } else { 0 });
         assert!(
             item["indicator"].is_string()
@@ -247,4 +306,50 @@ async fn sigterm_writes_a_partial_report_marked_incomplete() {
         Some(43),
         "every item still has a verdict"
     );
+}
+
+/// `--year 2568` picks the 2568 rules: 28 items, the six unknown ones
+/// reported as `not_assessed` with a null score, and the coverage and the
+/// scoring caveat in the JSON.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_report_of_a_partial_framework_says_what_is_not_assessed() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sites/muni-nongkhai-2568");
+    let server = SiteServer::start(SiteSource::Dir(dir))
+        .await
+        .expect("server");
+    let url = server.url().to_string();
+    let out = tokio::task::spawn_blocking(move || {
+        oitcheck(&[
+            "check", &url, "--year", "2568", "--rate", "0", "--format", "json",
+        ])
+    })
+    .await
+    .expect("join");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(json["framework"], "ita-2568");
+    let items = json["items"].as_array().expect("items");
+    assert_eq!(items.len(), 28);
+    let not_assessed: Vec<&str> = items
+        .iter()
+        .filter(|i| i["verdict"] == "not_assessed")
+        .map(|i| i["id"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(not_assessed, ["O2", "O5", "O6", "O7", "O27", "O28"]);
+    for item in items.iter().filter(|i| i["verdict"] == "not_assessed") {
+        assert!(
+            item["score"].is_null() && item["note"].is_string(),
+            "{item}"
+        );
+        assert!(item.get("sub_indicator").is_none());
+    }
+    assert_eq!(json["scores"]["coverage"]["assessed"], 22);
+    assert_eq!(json["scores"]["coverage"]["total"], 28);
+    assert_eq!(json["scores"]["estimate"], true);
+    assert_eq!(json["scores"]["aggregation"], "mean_of_items");
+    assert!(json["scoring_note"].is_string());
 }

@@ -152,6 +152,18 @@ enum RulesCommand {
         /// The rule file.
         file: PathBuf,
     },
+    /// List the frameworks: their years, item counts and coverage.
+    List {
+        /// List the *.toml rule files in this folder instead of the embedded ones.
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        /// Output format: text or json.
+        #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+        format: FormatArg,
+        /// Language of the text listing.
+        #[arg(long, value_enum, default_value_t = LangArg::Th)]
+        lang: LangArg,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -181,6 +193,15 @@ impl From<FormatArg> for Format {
 enum LangArg {
     Th,
     En,
+}
+
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Self {
+        match l {
+            LangArg::Th => Lang::Th,
+            LangArg::En => Lang::En,
+        }
+    }
 }
 
 #[derive(Debug, Args, Clone)]
@@ -216,7 +237,8 @@ struct CheckArgs {
     /// Assessment year, Buddhist era.
     #[arg(long, default_value_t = 2564)]
     year: u32,
-    /// Rule file (default: the embedded rules/ita-2564.toml).
+    /// Rule file (default: the embedded rule file whose years include --year:
+    /// 2563–2565 ita-2564, 2566–2567 ita-2566, 2568 ita-2568, 2569 ita-2569).
     #[arg(long)]
     rules: Option<PathBuf>,
     /// Output format (for stdout, and for --out files whose extension says nothing).
@@ -365,19 +387,24 @@ async fn dispatch(command: Command) -> Result<Exit> {
             command: RulesCommand::Check { file },
         } => {
             let rules = RuleSet::load(&file)?;
+            let coverage = oitcheck::score::Coverage::of(&rules);
             let mut out = std::io::stdout().lock();
             writeln!(
                 out,
-                "{}: OK — framework {} ({}), years {:?}, {} items, {} sub-indicators",
+                "{}: OK — framework {} ({}), years {:?}, {} items ({} assessed), {} sub-indicators",
                 file.display(),
                 rules.framework.id,
                 rules.framework.variant,
                 rules.framework.years,
-                rules.items.len(),
+                coverage.total,
+                coverage.assessed,
                 rules.sub_indicators.len()
             )?;
             Ok(Exit::Ok)
         }
+        Command::Rules {
+            command: RulesCommand::List { dir, format, lang },
+        } => list_rules(dir.as_deref(), format, lang.into()),
         Command::Batch {
             agencies,
             out_dir,
@@ -530,10 +557,60 @@ fn exit_for(stopped: Option<oitcheck::graph::StopReason>) -> Exit {
     }
 }
 
+/// The rule file given, else the embedded one whose years include `--year`.
 fn load_rules(args: &CheckArgs) -> Result<RuleSet> {
-    Ok(match &args.rules {
-        Some(path) => RuleSet::load(path)?,
-        None => RuleSet::embedded()?,
+    match &args.rules {
+        Some(path) => Ok(RuleSet::load(path)?),
+        None => Ok(RuleSet::for_year(args.year)?),
+    }
+}
+
+/// `rules list`: every embedded rule file, or every *.toml in `dir`. A file
+/// that does not load is reported with its error (exit 2) after the others.
+fn list_rules(dir: Option<&std::path::Path>, format: FormatArg, lang: Lang) -> Result<Exit> {
+    use oitcheck::rules::summary::{render_text, Summary};
+    let mut summaries = Vec::new();
+    let mut broken = Vec::new();
+    match dir {
+        None => {
+            for (name, text) in oitcheck::rules::EMBEDDED {
+                let rules = RuleSet::parse(text, &format!("<embedded rules/{name}>"))?;
+                summaries.push(Summary::of(&rules, &format!("embedded rules/{name}")));
+            }
+        }
+        Some(dir) => {
+            let entries = std::fs::read_dir(dir).map_err(|source| oitcheck::Error::ReadRules {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+            let mut files: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+                .collect();
+            files.sort();
+            for file in files {
+                match RuleSet::load(&file) {
+                    Ok(rules) => summaries.push(Summary::of(&rules, &file.display().to_string())),
+                    Err(e) => broken.push(format!("{e:#}")),
+                }
+            }
+        }
+    }
+    let mut out = std::io::stdout().lock();
+    match format {
+        FormatArg::Json => {
+            let json = serde_json::to_string_pretty(&summaries)?;
+            writeln!(out, "{json}")?;
+        }
+        _ => write!(out, "{}", render_text(&summaries, lang))?,
+    }
+    for problem in &broken {
+        eprintln!("error: {problem}");
+    }
+    Ok(if broken.is_empty() {
+        Exit::Ok
+    } else {
+        Exit::Usage
     })
 }
 

@@ -12,7 +12,7 @@ use url::Url;
 
 use crate::evidence::{gather, is_on_hosts, Candidate, ItemMatcher, SiteText};
 use crate::graph::{Content, FetchStatus, Page, ResourceId, SiteGraph};
-use crate::rules::{ChannelKind, Item, ItemKind, RuleSet};
+use crate::rules::{ChannelKind, Item, ItemKind, RuleSet, YearRule};
 use crate::textnorm::normalize;
 
 /// Candidates examined per item, strongest first.
@@ -31,6 +31,7 @@ mod tests;
 use page::is_share_link;
 pub use reason::{AnswerVerdict, EvidenceNote, Reason, ReasonCode, Verdict};
 
+#[derive(Clone)]
 struct Outcome {
     pass: bool,
     evidence_url: Option<Url>,
@@ -93,7 +94,8 @@ impl<'a> Judge<'a> {
         })
     }
 
-    /// Verdicts for all items, in rule-file order.
+    /// Verdicts for every assessed item (an item whose rule is unknown gets
+    /// none), in rule-file order.
     #[must_use]
     pub fn verdicts(&self) -> Vec<Verdict> {
         let candidates = gather(self.graph, self.rules, &self.matcher, &self.site);
@@ -101,6 +103,7 @@ impl<'a> Judge<'a> {
             .items
             .iter()
             .enumerate()
+            .filter(|(_, item)| item.is_assessed())
             .map(|(i, item)| self.decide(i, item, &candidates[i]))
             .collect()
     }
@@ -112,7 +115,11 @@ impl<'a> Judge<'a> {
     /// [`AnswerVerdict::suggested`].
     #[must_use]
     pub fn judge_answer(&self, item_id: &str, id: ResourceId) -> Option<AnswerVerdict> {
-        let index = self.rules.items.iter().position(|i| i.id() == item_id)?;
+        let index = self
+            .rules
+            .items
+            .iter()
+            .position(|i| i.id() == item_id && i.is_assessed())?;
         let item = &self.rules.items[index];
         let resource = self.graph.get(id);
         let url = resource.url.clone();
@@ -129,7 +136,7 @@ impl<'a> Judge<'a> {
         let target = resource.final_url.as_ref().unwrap_or(&resource.url);
         if !resource.on_site || !self.graph.scope.contains(target) {
             let mut reasons = vec![Reason::new(ReasonCode::NotMainSite, Some(target))];
-            if item.kind == ItemKind::Channel {
+            if item.kind() == ItemKind::Channel {
                 reasons.push(Reason::new(ReasonCode::ChannelNotOnSite, Some(target)));
             }
             return Some(fail(reasons, None));
@@ -220,6 +227,10 @@ impl<'a> Judge<'a> {
 
     fn decide(&self, index: usize, item: &Item, candidates: &[Candidate]) -> Verdict {
         let mut best_fail: Option<(u32, Outcome)> = None;
+        // The item's document of the right year that no page links: one
+        // link away from a pass, so a better finding than an old year or a
+        // page named for the item that does not show it.
+        let mut unlinked_right_year: Option<Outcome> = None;
         for candidate in candidates.iter().take(MAX_CANDIDATES) {
             let Some(outcome) = self.judge_candidate(index, item, candidate) else {
                 continue;
@@ -241,6 +252,9 @@ impl<'a> Judge<'a> {
                     evidence: outcome.note,
                 };
             }
+            if unlinked_right_year.is_none() && self.is_unlinked_right_year(item, &outcome) {
+                unlinked_right_year = Some(outcome.clone());
+            }
             let better = best_fail.as_ref().is_none_or(|(score, best)| {
                 candidate.score > *score
                     || (candidate.score == *score && closeness(&outcome) > closeness(best))
@@ -249,6 +263,16 @@ impl<'a> Judge<'a> {
                 best_fail = Some((candidate.score, outcome));
             }
         }
+        let best_fail = match (best_fail, unlinked_right_year) {
+            (Some((_, best)), Some(file))
+                if best.reasons.first().is_some_and(|r| {
+                    matches!(r.code, ReasonCode::WrongYear | ReasonCode::WrongContent)
+                }) =>
+            {
+                Some((0, file))
+            }
+            (best, _) => best,
+        };
         let outcome = best_fail.map_or_else(
             || Outcome::fail(Reason::new(ReasonCode::NotFound, None), None),
             |(_, o)| o,
@@ -260,6 +284,22 @@ impl<'a> Judge<'a> {
             reasons: outcome.reasons,
             evidence: outcome.note,
         }
+    }
+
+    /// A `FILE_URL_WITHOUT_PAGE` failure whose file name shows a year the
+    /// item's rule accepts.
+    fn is_unlinked_right_year(&self, item: &Item, outcome: &Outcome) -> bool {
+        if item.year_rule() == YearRule::None {
+            return false;
+        }
+        outcome.reasons.first().is_some_and(|r| {
+            r.code == ReasonCode::FileUrlWithoutPage
+                && r.url.as_ref().is_some_and(|url| {
+                    let name = file_name(url);
+                    !crate::thaidate::find_years(&name).is_empty()
+                        && self.year_reason(item, &[name], &[]).is_none()
+                })
+        })
     }
 
     /// Judges one candidate; `None` when it tells nothing (not fetched).
@@ -294,7 +334,7 @@ impl<'a> Judge<'a> {
                     }),
                 });
             }
-            let code = if item.kind == ItemKind::Channel {
+            let code = if item.kind() == ItemKind::Channel {
                 ReasonCode::ChannelNotOnSite
             } else {
                 ReasonCode::NotMainSite
@@ -360,23 +400,27 @@ impl<'a> Judge<'a> {
         };
         let page_id = via.from;
         let page_url = self.graph.get(page_id).url.clone();
-        if item.kind == ItemKind::Channel {
+        if item.kind() == ItemKind::Channel {
             return Outcome::fail(
                 Reason::new(ReasonCode::ChannelNotOnSite, Some(&resource.url)),
                 Some(page_url),
             );
         }
+        // The document's own words (its link, row and file name) date it;
+        // the section and the page it sits on only when those say no year
+        // (an archive page "ITA 2565" listing a report "ปี 2564").
         let mut texts: Vec<String> = Vec::new();
+        let mut surroundings: Vec<String> = Vec::new();
         if let Some(link) = self.graph.link(via) {
             texts.push(link.text.to_string());
             texts.push(link.context.clone());
-            texts.push(link.section.clone());
+            surroundings.push(link.section.clone());
         }
         texts.push(file_name(&resource.url));
         if let Some(page) = self.graph.get(page_id).page() {
             if self.names_item(index, page) {
-                texts.push(page.title.clone());
-                texts.extend(page.headings.iter().cloned());
+                surroundings.push(page.title.clone());
+                surroundings.extend(page.headings.iter().cloned());
             }
         }
         let note = EvidenceNote {
@@ -384,7 +428,7 @@ impl<'a> Judge<'a> {
             linked_from: Some(page_url.clone()),
             document: Some(resource.url.clone()),
         };
-        if let Some(reason) = self.year_reason(item, &texts, &[]) {
+        if let Some(reason) = self.year_reason(item, &texts, &surroundings) {
             return Outcome {
                 pass: false,
                 evidence_url: Some(page_url),

@@ -22,7 +22,7 @@ impl Judge<'_> {
         texts: &[String],
         fallback: &[String],
     ) -> Option<Reason> {
-        if item.year == YearRule::None {
+        if item.year_rule() == YearRule::None {
             return None;
         }
         let collect = |texts: &[String]| -> Vec<YearSpan> {
@@ -35,12 +35,12 @@ impl Judge<'_> {
         if spans.is_empty() {
             spans = collect(fallback);
         }
-        if item.year.accepts(&spans, self.year) {
+        if item.year_rule().accepts(&spans, self.year) {
             return None;
         }
         let mut reason = Reason::new(ReasonCode::WrongYear, None);
         reason.years = spans;
-        reason.expected = Some(item.year.expected(self.year));
+        reason.expected = Some(item.year_rule().expected(self.year));
         Some(reason)
     }
 

@@ -20,7 +20,7 @@ pub fn render(report: &Report) -> Result<String, csv::Error> {
             item.id.as_str(),
             item.title.as_str(),
             item.verdict,
-            if item.score == 100 {
+            if item.passed() {
                 item.evidence_url.as_deref().unwrap_or_default()
             } else {
                 ""

@@ -4,7 +4,7 @@
 
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
-use super::labels::{labels, numeric, Labels};
+use super::labels::{labels, Labels};
 use super::verify::VerifyReport;
 use super::{Lang, Report, ReportedItem};
 use crate::score::round2;
@@ -35,13 +35,14 @@ th { color: var(--muted); font-weight: 600; }
 tr.fail { background: #fdf1f0; }
 .badge { display: inline-block; padding: .05rem .5rem; border-radius: .75rem; font-size: .8rem; font-weight: 700; color: #fff; }
 .badge.pass { background: var(--ok); }
+.badge.na { background: #8a8a8a; }
 .badge.fail { background: var(--bad); }
 .code { font-family: ui-monospace, "Cascadia Mono", monospace; font-size: .8rem; color: var(--bad); }
 .advice { color: #0b57d0; }
 .evidence { color: var(--muted); font-size: .85rem; }
 a { color: #0b57d0; word-break: break-all; }
 ol.fix li { margin: .2rem 0; }
-#failing:checked ~ .items tr.pass { display: none; }
+#failing:checked ~ .items tr.pass, #failing:checked ~ .items tr.na { display: none; }
 "#;
 
 /// The page shell shared by the check and verify reports.
@@ -62,22 +63,29 @@ fn page(lang: Lang, title: &str, body: Markup) -> String {
     .into_string()
 }
 
-fn item_title(lang: Lang, item: &ReportedItem) -> &str {
-    if lang == Lang::Th {
-        &item.title
-    } else {
-        &item.title_en
+/// The row class: `pass`, `fail` or `na` (not assessed).
+fn row_class(item: &ReportedItem) -> &'static str {
+    match (item.is_assessed(), item.passed()) {
+        (false, _) => "na",
+        (true, true) => "pass",
+        (true, false) => "fail",
     }
 }
 
 /// The verdict, URL, reasons with advice, and evidence of one item.
 fn item_cells(lang: Lang, l: &Labels, item: &ReportedItem) -> Markup {
-    let pass = item.score == 100;
+    let pass = item.passed();
+    let (class, word) = match (item.is_assessed(), pass) {
+        (false, _) => ("na", l.not_assessed),
+        (true, true) => ("pass", l.pass),
+        (true, false) => ("fail", l.fail),
+    };
     html! {
         td { strong { (item.id) } }
-        td { (item_title(lang, item)) }
-        td { span class={ "badge " (if pass { "pass" } else { "fail" }) } { (if pass { l.pass } else { l.fail }) } }
+        td { (item.title_in(lang)) }
+        td { span class={ "badge " (class) } { (word) } }
         td {
+            @if let Some(note) = &item.note { div class="evidence" { (note) } }
             @if let Some(url) = &item.evidence_url {
                 @if pass { a href=(url) { (url) } } @else { span class="evidence" { (l.checked) ": " a href=(url) { (url) } } }
             }
@@ -105,19 +113,25 @@ fn item_cells(lang: Lang, l: &Labels, item: &ReportedItem) -> Markup {
 pub fn render(report: &Report) -> String {
     let l = labels(report.lang);
     let lang = report.lang;
-    let passed = report.items.iter().filter(|i| i.score == 100).count();
-    let mut subs: Vec<(&String, &f64)> = report.scores.sub_indicators.iter().collect();
-    subs.sort_by(|a, b| numeric(a.0).total_cmp(&numeric(b.0)));
+    let passed = report.passed();
+    let groups = report.groups();
+    let group_label = if report.scores.sub_indicators.is_empty() {
+        l.indicator
+    } else {
+        l.sub_indicator
+    };
     let body = html! {
         header { div class="inner" {
             div class="score" {
                 div class="meta" { (l.oit) }
                 div class="value" { (format!("{:.2}", round2(report.scores.oit))) }
                 @if let Some(band) = &report.oit_band { div class="band" { (l.band) " " (band) } }
-                div class="meta" { (l.passed) " " (passed) "/" (report.items.len()) }
+                div class="meta" { (l.passed) " " (passed) "/" (report.scores.coverage.assessed) }
             }
             div {
                 h1 { (l.report_title) }
+                @if let Some(coverage) = report.coverage_text() { div class="meta" { strong { (coverage) } } }
+                @if let Some(note) = &report.scoring_note { div class="meta" { (note) } }
                 div class="meta" { (l.site) ": " a href=(report.site) { (report.site) } }
                 div class="meta" { (l.year) " " (report.assessment_year) " · " (report.framework) " · oitcheck " (report.tool.version) }
                 div class="meta" {
@@ -133,14 +147,14 @@ pub fn render(report: &Report) -> String {
         } }
         main {
             section {
-                h2 { (l.sub_indicator) }
+                h2 { (group_label) }
                 div class="bars" {
-                    @for (id, value) in &subs {
+                    @for (id, value) in groups.iter().filter_map(|g| report.group_score(g).map(|v| (g, v))) {
                         div { (id) }
-                        div class={ "bar" (if **value < 50.0 { " low" } else { "" }) } {
+                        div class={ "bar" (if value < 50.0 { " low" } else { "" }) } {
                             span style={ "width:" (format!("{:.1}", value.clamp(0.0, 100.0))) "%" } {}
                         }
-                        div { (format!("{:.2}", round2(**value))) }
+                        div { (format!("{:.2}", round2(value))) }
                     }
                 }
             }
@@ -160,13 +174,14 @@ pub fn render(report: &Report) -> String {
                 input type="checkbox" id="failing";
                 label for="failing" { " " (l.failing_only) }
                 div class="items" {
-                    @for (sub, value) in &subs {
-                        h3 { (l.sub_indicator) " " (sub) " — " (format!("{:.2}", round2(**value))) }
+                    @for group in &groups {
+                        h3 { (group_label) " " (group) " — "
+                             (report.group_score(group).map_or_else(|| l.not_assessed.to_string(), |v| format!("{:.2}", round2(v)))) }
                         table {
                             thead { tr { th { (l.item) } th { (l.title) } th { (l.verdict) } th { (l.submit) " / " (l.reasons) } } }
                             tbody {
-                                @for item in report.items.iter().filter(|i| &&i.sub_indicator == sub) {
-                                    tr class=(if item.score == 100 { "pass" } else { "fail" }) { (item_cells(lang, l, item)) }
+                                @for item in report.items.iter().filter(|i| i.group() == *group) {
+                                    tr class=(row_class(item)) { (item_cells(lang, l, item)) }
                                 }
                             }
                         }
@@ -183,7 +198,7 @@ pub fn render(report: &Report) -> String {
 pub fn render_verify(report: &VerifyReport) -> String {
     let l = labels(report.lang);
     let lang = report.lang;
-    let passed = report.items.iter().filter(|i| i.item.score == 100).count();
+    let passed = report.items.iter().filter(|i| i.item.passed()).count();
     let body = html! {
         header { div class="inner" {
             div class="score" {
@@ -201,7 +216,7 @@ pub fn render_verify(report: &VerifyReport) -> String {
             thead { tr { th { (l.item) } th { (l.title) } th { (l.verdict) } th { (l.reasons) } } }
             tbody {
                 @for row in &report.items {
-                    tr class=(if row.item.score == 100 { "pass" } else { "fail" }) {
+                    tr class=(row_class(&row.item)) {
                         (item_cells(lang, l, &row.item))
                     }
                     tr class="evidence" { td {} td colspan="3" {

@@ -5,33 +5,24 @@ use std::fmt::Write as _;
 
 use quick_xml::escape::escape;
 
-use super::{Lang, Report};
+use super::Report;
 
 /// Renders the report as JUnit XML.
 #[must_use]
 pub fn render(report: &Report) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let failures = report.items.iter().filter(|i| i.score == 0).count();
+    let failures = report.items.iter().filter(|i| i.failed()).count();
+    let skipped = report.items.iter().filter(|i| !i.is_assessed()).count();
     let _ = writeln!(
         out,
-        "<testsuites name=\"oitcheck {}\" tests=\"{}\" failures=\"{failures}\" time=\"{:.3}\">",
+        "<testsuites name=\"oitcheck {}\" tests=\"{}\" failures=\"{failures}\" skipped=\"{skipped}\" time=\"{:.3}\">",
         escape(report.site.as_str()),
         report.items.len(),
         report.crawl.duration_ms as f64 / 1000.0
     );
-    let mut subs: Vec<&str> = report
-        .items
-        .iter()
-        .map(|i| i.sub_indicator.as_str())
-        .collect();
-    subs.dedup();
-    for sub in subs {
-        let items: Vec<_> = report
-            .items
-            .iter()
-            .filter(|i| i.sub_indicator == sub)
-            .collect();
-        let failed = items.iter().filter(|i| i.score == 0).count();
+    for sub in report.groups() {
+        let items: Vec<_> = report.items.iter().filter(|i| i.group() == sub).collect();
+        let failed = items.iter().filter(|i| i.failed()).count();
         let _ = writeln!(
             out,
             "  <testsuite name=\"{} {sub}\" tests=\"{}\" failures=\"{failed}\">",
@@ -39,18 +30,23 @@ pub fn render(report: &Report) -> String {
             items.len()
         );
         for item in items {
-            let title = if report.lang == Lang::Th {
-                &item.title
-            } else {
-                &item.title_en
-            };
+            let title = item.title_in(report.lang);
             let _ = write!(
                 out,
                 "    <testcase classname=\"oit.{sub}\" name=\"{} {}\"",
                 escape(item.id.as_str()),
-                escape(title.as_str())
+                escape(title)
             );
-            if item.score == 100 {
+            if !item.is_assessed() {
+                let note = item.note.as_deref().unwrap_or_default();
+                let _ = writeln!(
+                    out,
+                    ">\n      <skipped message=\"{}\"/>\n    </testcase>",
+                    escape(note)
+                );
+                continue;
+            }
+            if item.passed() {
                 let url = item.evidence_url.as_deref().unwrap_or_default();
                 let _ = writeln!(
                     out,

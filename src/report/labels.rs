@@ -36,6 +36,11 @@ pub struct Labels {
     pub all_pass: &'static str,
     pub report_title: &'static str,
     pub failing_only: &'static str,
+    pub not_assessed: &'static str,
+    /// "{assessed} of {total} items" wording.
+    pub coverage: &'static str,
+    /// "{ids} not assessed" wording.
+    pub coverage_gap: &'static str,
 }
 
 const TH: Labels = Labels {
@@ -70,6 +75,9 @@ const TH: Labels = Labels {
     all_pass: "ผ่านทุกข้อ",
     report_title: "ผลการตรวจเว็บไซต์ตามแบบ OIT",
     failing_only: "แสดงเฉพาะข้อที่ไม่ผ่าน",
+    not_assessed: "ยังไม่ประเมิน",
+    coverage: "คาดการณ์จาก {assessed} จาก {total} รายการ",
+    coverage_gap: "ข้อ {ids} ยังไม่ประเมินเพราะไม่ทราบเกณฑ์ จึงไม่นำมาคิดคะแนนและไม่เดาผล",
 };
 
 const EN: Labels = Labels {
@@ -104,6 +112,9 @@ const EN: Labels = Labels {
     all_pass: "Every item passes",
     report_title: "OIT website check",
     failing_only: "Show failing items only",
+    not_assessed: "not assessed",
+    coverage: "predicted on {assessed} of {total} items",
+    coverage_gap: "{ids} not assessed: their rule is not known, so they are left out of the score, not guessed",
 };
 
 /// The labels for a language.

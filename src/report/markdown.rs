@@ -18,7 +18,7 @@ fn cell(text: &str) -> String {
 pub fn render(report: &Report) -> String {
     let l = labels(report.lang);
     let mut out = String::new();
-    let passed = report.items.iter().filter(|i| i.score == 100).count();
+    let passed = report.passed();
     let _ = writeln!(out, "# {} — {}\n", l.report_title, cell(&report.site));
     let band = report
         .oit_band
@@ -31,11 +31,14 @@ pub fn render(report: &Report) -> String {
         l.oit,
         round2(report.scores.oit),
         l.passed,
-        report.items.len(),
+        report.scores.coverage.assessed,
         l.year,
         report.assessment_year,
         report.framework
     );
+    for note in report.coverage_text().iter().chain(&report.scoring_note) {
+        let _ = writeln!(out, "> {}\n", cell(note));
+    }
     if let Some(ita) = &report.ita {
         let grade = ita
             .grade
@@ -44,8 +47,13 @@ pub fn render(report: &Report) -> String {
             .unwrap_or_default();
         let _ = writeln!(out, "**{}: {:.2}**{grade}\n", l.ita, round2(ita.total));
     }
-    let _ = writeln!(out, "| {} | % |\n|---|---:|", l.sub_indicator);
-    let mut subs: Vec<_> = report.scores.sub_indicators.iter().collect();
+    let (heading, scores) = if report.scores.sub_indicators.is_empty() {
+        (l.indicator, &report.scores.indicators)
+    } else {
+        (l.sub_indicator, &report.scores.sub_indicators)
+    };
+    let _ = writeln!(out, "| {heading} | % |\n|---|---:|");
+    let mut subs: Vec<_> = scores.iter().collect();
     subs.sort_by(|a, b| numeric(a.0).total_cmp(&numeric(b.0)));
     for (id, value) in subs {
         let _ = writeln!(out, "| {id} | {:.2} |", round2(*value));
@@ -78,12 +86,10 @@ pub fn render(report: &Report) -> String {
         l.item, l.title, l.verdict, l.reasons
     );
     for item in &report.items {
-        let title = if report.lang == Lang::Th {
-            &item.title
-        } else {
-            &item.title_en
-        };
-        let (mark, detail) = if item.score == 100 {
+        let title = item.title_in(report.lang);
+        let (mark, detail) = if !item.is_assessed() {
+            ("➖", cell(item.note.as_deref().unwrap_or(l.not_assessed)))
+        } else if item.passed() {
             (
                 "✅",
                 item.evidence_url

@@ -50,6 +50,17 @@ pub enum Format {
     Csv,
 }
 
+impl Lang {
+    /// The text of a message in this language.
+    #[must_use]
+    pub fn pick(self, message: &Message) -> &str {
+        match self {
+            Lang::Th => &message.th,
+            Lang::En => &message.en,
+        }
+    }
+}
+
 impl Format {
     /// The format a file name asks for: .html .json .csv .md .xml (JUnit)
     /// .txt; `None` for another extension.
@@ -138,12 +149,17 @@ pub struct ReportedItem {
     pub title_en: String,
     /// Indicator id.
     pub indicator: String,
-    /// Sub-indicator id.
-    pub sub_indicator: String,
-    /// `pass` or `fail`.
+    /// Sub-indicator id (absent when the framework's are not known).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sub_indicator: Option<String>,
+    /// `pass`, `fail`, or `not_assessed` (the rule file does not know the
+    /// item's rule).
     pub verdict: &'static str,
-    /// 100 or 0.
-    pub score: u32,
+    /// 100 or 0; `null` when not assessed.
+    pub score: Option<u32>,
+    /// Why the item is not assessed (or another note from the rule file).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     /// The main-site page to submit.
     pub evidence_url: Option<String>,
     /// Why it fails.
@@ -161,12 +177,13 @@ impl ReportedItem {
         let item = rules.item(&v.item)?;
         Some(Self {
             id: v.item.clone(),
-            title: item.title_th.clone(),
-            title_en: item.title_en.clone(),
+            title: item.title(Lang::Th).to_string(),
+            title_en: item.title(Lang::En).to_string(),
             indicator: rules.indicator_of(item).to_string(),
             sub_indicator: item.sub_indicator.clone(),
             verdict: if v.pass { "pass" } else { "fail" },
-            score: if v.pass { 100 } else { 0 },
+            score: Some(if v.pass { 100 } else { 0 }),
+            note: item.note.as_ref().map(|n| lang.pick(n).to_string()),
             evidence_url: v.evidence_url.as_ref().map(ToString::to_string),
             reasons: v
                 .reasons
@@ -182,6 +199,58 @@ impl ReportedItem {
                 .collect(),
             evidence: v.evidence,
         })
+    }
+
+    /// An item the rule file cannot judge, reported as not assessed.
+    #[must_use]
+    pub fn not_assessed(rules: &RuleSet, item: &Item, lang: Lang) -> Self {
+        Self {
+            id: item.id().to_string(),
+            title: item.title(Lang::Th).to_string(),
+            title_en: item.title(Lang::En).to_string(),
+            indicator: rules.indicator_of(item).to_string(),
+            sub_indicator: item.sub_indicator.clone(),
+            verdict: "not_assessed",
+            score: None,
+            note: item.note.as_ref().map(|n| lang.pick(n).to_string()),
+            evidence_url: None,
+            reasons: Vec::new(),
+            evidence: None,
+        }
+    }
+
+    /// Whether the item was judged.
+    #[must_use]
+    pub fn is_assessed(&self) -> bool {
+        self.score.is_some()
+    }
+
+    /// Whether the item passed.
+    #[must_use]
+    pub fn passed(&self) -> bool {
+        self.score == Some(100)
+    }
+
+    /// Whether the item was judged and failed.
+    #[must_use]
+    pub fn failed(&self) -> bool {
+        self.score == Some(0)
+    }
+
+    /// The group the item is shown in: its sub-indicator, else its
+    /// indicator.
+    #[must_use]
+    pub fn group(&self) -> &str {
+        self.sub_indicator.as_deref().unwrap_or(&self.indicator)
+    }
+
+    /// The item's title in a language.
+    #[must_use]
+    pub fn title_in(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Th => &self.title,
+            Lang::En => &self.title_en,
+        }
     }
 }
 
@@ -206,6 +275,10 @@ pub struct Report {
     pub scores: Scores,
     /// The grade band the OIT score alone falls in (the rule file's bands).
     pub oit_band: Option<String>,
+    /// The rule file's caveat on the score (formula not confirmed, partial
+    /// credit), in the report's language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scoring_note: Option<String>,
     /// Failing items, most OIT points gained by fixing first.
     pub fix_first: Vec<FixFirst>,
     /// Predicted ITA, when IIT and EIT were given.
@@ -246,10 +319,19 @@ impl Report {
             .map(|v| (v.item.clone(), if v.pass { 100.0 } else { 0.0 }))
             .collect();
         let scores = crate::score::score(rules, &item_scores);
-        let items: Vec<ReportedItem> = input
+        let mut verdicts: BTreeMap<String, Verdict> = input
             .verdicts
             .into_iter()
-            .filter_map(|v| ReportedItem::new(rules, v, input.lang))
+            .map(|v| (v.item.clone(), v))
+            .collect();
+        // Rule order; an item without a verdict is one the rules cannot judge.
+        let items: Vec<ReportedItem> = rules
+            .items
+            .iter()
+            .filter_map(|item| match verdicts.remove(item.id()) {
+                Some(v) if item.is_assessed() => ReportedItem::new(rules, v, input.lang),
+                _ => Some(ReportedItem::not_assessed(rules, item, input.lang)),
+            })
             .collect();
         let ita = input
             .iit_eit
@@ -263,12 +345,52 @@ impl Report {
             lang: input.lang,
             crawl: input.stats.clone(),
             items,
-            oit_band: crate::score::grade(rules, scores.oit),
+            oit_band: crate::score::oit_band(rules, scores.oit),
+            scoring_note: rules
+                .scoring
+                .note
+                .as_ref()
+                .map(|n| input.lang.pick(n).to_string()),
             scores,
             fix_first,
             ita,
             page_facts: Vec::new(),
         }
+    }
+
+    /// Items that passed.
+    #[must_use]
+    pub fn passed(&self) -> usize {
+        self.items.iter().filter(|i| i.passed()).count()
+    }
+
+    /// "predicted on 22 of 28 items; O2, O5 … not assessed", when some
+    /// items are not assessed.
+    #[must_use]
+    pub fn coverage_text(&self) -> Option<String> {
+        coverage_text(&self.scores.coverage, self.lang)
+    }
+
+    /// The score of an item group (sub-indicator, else indicator).
+    #[must_use]
+    pub fn group_score(&self, group: &str) -> Option<f64> {
+        self.scores
+            .sub_indicators
+            .get(group)
+            .or_else(|| self.scores.indicators.get(group))
+            .copied()
+    }
+
+    /// Item groups in report order, each once.
+    #[must_use]
+    pub fn groups(&self) -> Vec<&str> {
+        let mut groups: Vec<&str> = Vec::new();
+        for item in &self.items {
+            if !groups.contains(&item.group()) {
+                groups.push(item.group());
+            }
+        }
+        groups
     }
 
     /// Renders the report in a format.
@@ -287,12 +409,30 @@ impl Report {
     }
 }
 
+/// The coverage sentence of a prediction, when it does not cover every
+/// item.
+#[must_use]
+pub fn coverage_text(coverage: &crate::score::Coverage, lang: Lang) -> Option<String> {
+    if coverage.is_complete() {
+        return None;
+    }
+    let l = labels::labels(lang);
+    Some(format!(
+        "{}; {}",
+        l.coverage
+            .replace("{assessed}", &coverage.assessed.to_string())
+            .replace("{total}", &coverage.total.to_string()),
+        l.coverage_gap
+            .replace("{ids}", &coverage.not_assessed.join(", "))
+    ))
+}
+
 /// Failing items ordered by the OIT points fixing each would add.
 #[must_use]
 pub fn fix_first(rules: &RuleSet, items: &[ReportedItem]) -> Vec<FixFirst> {
     let mut list: Vec<FixFirst> = items
         .iter()
-        .filter(|i| i.score == 0)
+        .filter(|i| i.score == Some(0))
         .map(|i| FixFirst {
             id: i.id.clone(),
             title: i.title.clone(),
@@ -316,10 +456,7 @@ pub fn message(rules: &RuleSet, item: &Item, reason: &Reason, lang: Lang) -> Str
 
 /// Fills a Thai/English template's `{placeholders}` for a reason.
 fn fill(template: &Message, item: &Item, reason: &Reason, lang: Lang) -> String {
-    let (text, title) = match lang {
-        Lang::Th => (&template.th, &item.title_th),
-        Lang::En => (&template.en, &item.title_en),
-    };
+    let (text, title) = (lang.pick(template), item.title(lang).to_string());
     let elements: Vec<&str> = reason
         .elements
         .iter()

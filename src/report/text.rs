@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use super::labels::{labels, numeric};
-use super::{Lang, Report};
+use super::Report;
 use crate::score::round2;
 
 /// Renders the report as text.
@@ -12,7 +12,7 @@ use crate::score::round2;
 pub fn render(report: &Report) -> String {
     let l = labels(report.lang);
     let mut out = String::new();
-    let passed = report.items.iter().filter(|i| i.score == 100).count();
+    let passed = report.passed();
     let _ = writeln!(
         out,
         "oitcheck {} — {}",
@@ -27,8 +27,14 @@ pub fn render(report: &Report) -> String {
         round2(report.scores.oit),
         l.passed,
         passed,
-        report.items.len()
+        report.scores.coverage.assessed
     );
+    if let Some(coverage) = report.coverage_text() {
+        let _ = writeln!(out, "  {coverage}");
+    }
+    if let Some(note) = &report.scoring_note {
+        let _ = writeln!(out, "  {note}");
+    }
     let mut indicators: Vec<(&String, &f64)> = report.scores.indicators.iter().collect();
     indicators.sort_by(|a, b| numeric(a.0).total_cmp(&numeric(b.0)));
     for (id, value) in indicators {
@@ -71,13 +77,17 @@ pub fn render(report: &Report) -> String {
     }
     out.push('\n');
     for item in &report.items {
-        let title = match report.lang {
-            Lang::Th => &item.title,
-            Lang::En => &item.title_en,
-        };
-        let mark = if item.score == 100 { "✔" } else { "✘" };
+        let title = item.title_in(report.lang);
+        if !item.is_assessed() {
+            let _ = writeln!(out, "– {:<4} {title}  ({})", item.id, l.not_assessed);
+            if let Some(note) = &item.note {
+                let _ = writeln!(out, "       {note}");
+            }
+            continue;
+        }
+        let mark = if item.passed() { "✔" } else { "✘" };
         let _ = writeln!(out, "{mark} {:<4} {title}", item.id);
-        match (&item.evidence_url, item.score == 100) {
+        match (&item.evidence_url, item.passed()) {
             (Some(url), true) => {
                 let _ = writeln!(out, "       {}: {url}", l.submit);
             }

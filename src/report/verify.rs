@@ -125,7 +125,7 @@ impl VerifyReport {
             },
             self.site
         );
-        let passed = self.items.iter().filter(|i| i.item.score == 100).count();
+        let passed = self.items.iter().filter(|i| i.item.passed()).count();
         let _ = writeln!(
             out,
             "{}: {}/{}   {}: {:.2}",
@@ -145,7 +145,7 @@ impl VerifyReport {
         );
         out.push('\n');
         for row in &self.items {
-            let mark = if row.item.score == 100 { "✔" } else { "✘" };
+            let mark = if row.item.passed() { "✔" } else { "✘" };
             let title = if th {
                 &row.item.title
             } else {
