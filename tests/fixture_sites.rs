@@ -57,7 +57,8 @@ async fn check_site_with(name: &str, exhaustive: bool) -> (Expected, Report) {
     let server = SiteServer::start(SiteSource::Dir(dir))
         .await
         .expect("server starts");
-    let rules = RuleSet::embedded().expect("embedded rules load");
+    // The rule file `--year` picks by default.
+    let rules = RuleSet::for_year(expected.year).expect("a rule file covers the year");
     let options = CheckOptions {
         year: expected.year,
         crawl: CrawlConfig {
@@ -288,4 +289,86 @@ async fn holdout_public_organisation_site_matches_expected() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn holdout_city_with_viewers_site_matches_expected() {
     assert_site("holdout-nakhon-2564").await;
+}
+
+/// A site checked under the 2569 rule file (26 items, three of them not
+/// known): `--year 2569` picks ita-2569, the item ids are that framework's,
+/// the three unknown items are reported as not assessed, and the score says
+/// it rests on 23 of 26 items.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn site_checked_under_2569_reports_coverage_and_not_assessed_items() {
+    let (expected, report) = check_site("puborg-rail-2569").await;
+    let problems = compare("puborg-rail-2569", &expected, &report);
+    assert!(
+        problems.is_empty(),
+        "puborg-rail-2569 differs from expected.json:\n{problems}"
+    );
+    assert_eq!(report.framework, "ita-2569");
+    let ids: Vec<&str> = report.items.iter().map(|i| i.id.as_str()).collect();
+    let want: Vec<String> = (1..=26).map(|n| format!("O{n}")).collect();
+    assert_eq!(ids, want);
+    assert_eq!(report.scores.coverage.assessed, 23);
+    assert_eq!(report.scores.coverage.total, 26);
+    assert_eq!(report.scores.coverage.not_assessed, ["O2", "O6", "O7"]);
+    for item in report.items.iter().filter(|i| !i.is_assessed()) {
+        assert_eq!(item.verdict, "not_assessed");
+        assert!(item.score.is_none() && item.reasons.is_empty() && item.evidence_url.is_none());
+    }
+    assert!(report.scores.estimate);
+    let coverage = report.coverage_text().expect("a partial framework says so");
+    assert!(
+        coverage.contains("23") && coverage.contains("26"),
+        "{coverage}"
+    );
+}
+
+/// A site checked under the 2566 numbering (43 items, O10 privacy policy,
+/// O31–O33 No Gift, O39–O41 ethics), with last year's ITA page in the old
+/// numbering still linked: `--year 2566` picks ita-2566 and every verdict is
+/// given under the new ids.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn site_checked_under_2566_numbering_gives_the_new_item_ids() {
+    let (expected, report) = check_site("sao-huaisai-2566").await;
+    let problems = compare("sao-huaisai-2566", &expected, &report);
+    assert!(
+        problems.is_empty(),
+        "sao-huaisai-2566 differs from expected.json:\n{problems}"
+    );
+    assert_eq!(report.framework, "ita-2566");
+    let title = |id: &str| {
+        report
+            .items
+            .iter()
+            .find(|i| i.id == id)
+            .map(|i| i.title.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(title("O10"), "นโยบายคุ้มครองข้อมูลส่วนบุคคล");
+    assert!(title("O31").contains("No Gift"));
+    assert_eq!(title("O39"), "ประมวลจริยธรรมสำหรับเจ้าหน้าที่ของรัฐ");
+    assert!(report.scores.coverage.is_complete());
+    assert!(report.scores.estimate, "the 2566 formula is inferred");
+    assert!(report.scoring_note.is_some());
+}
+
+/// A site checked under the 2568 rule file: 28 items, six of them not
+/// known; the score rests on the other 22 and says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn site_checked_under_2568_is_predicted_on_22_of_28_items() {
+    let (expected, report) = check_site("muni-nongkhai-2568").await;
+    let problems = compare("muni-nongkhai-2568", &expected, &report);
+    assert!(
+        problems.is_empty(),
+        "muni-nongkhai-2568 differs from expected.json:\n{problems}"
+    );
+    assert_eq!(report.framework, "ita-2568");
+    assert_eq!(report.items.len(), 28);
+    assert_eq!(
+        report.scores.coverage.not_assessed,
+        ["O2", "O5", "O6", "O7", "O27", "O28"]
+    );
+    assert!(report.scores.sub_indicators.is_empty());
+    let text = report.render(oitcheck::report::Format::Text).expect("text");
+    assert!(text.contains("คาดการณ์จาก 22 จาก 28 รายการ"), "{text}");
+    assert!(text.contains("ยังไม่ประเมิน"), "{text}");
 }
