@@ -39,12 +39,16 @@ pub struct Diff {
     pub moved: Vec<Change>,
     /// Items whose evidence is now unreachable.
     pub died: Vec<Change>,
+    /// Whether the runs' items can be compared: both use the same framework
+    /// (item numbers mean different things in 2566 and 2568).
+    pub comparable: bool,
 }
 
 impl Diff {
     /// Compares the items of two runs.
     #[must_use]
     pub fn between(from: (RunSummary, Vec<StoredItem>), to: (RunSummary, Vec<StoredItem>)) -> Self {
+        let comparable = from.0.framework == to.0.framework;
         let mut diff = Self {
             oit_change: to.0.oit - from.0.oit,
             from: from.0,
@@ -53,7 +57,11 @@ impl Diff {
             fixed: Vec::new(),
             moved: Vec::new(),
             died: Vec::new(),
+            comparable,
         };
+        if !diff.comparable {
+            return diff;
+        }
         for after in &to.1 {
             let Some(before) = from.1.iter().find(|b| b.id == after.id) else {
                 continue;
@@ -98,6 +106,14 @@ impl Diff {
             "{head}oitcheck diff: run {} → run {}  OIT {:.2} → {:.2} ({:+.2})",
             self.from.id, self.to.id, self.from.oit, self.to.oit, self.oit_change
         );
+        if !self.comparable {
+            let _ = writeln!(
+                out,
+                "\nThe runs use different frameworks ({} {} → {} {}): item numbers mean different things, so items are not compared.",
+                self.from.framework, self.from.year, self.to.framework, self.to.year
+            );
+            return out;
+        }
         for (label, changes) in [
             ("Regressions (pass → fail)", &self.regressions),
             ("Fixed (fail → pass)", &self.fixed),
@@ -128,5 +144,52 @@ impl Diff {
             let _ = writeln!(out, "\nNo item changed.");
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(id: i64, framework: &str, year: u32, verdict: &str) -> (RunSummary, Vec<StoredItem>) {
+        (
+            RunSummary {
+                id,
+                started_at: 0,
+                framework: framework.into(),
+                year,
+                oit: 50.0,
+                passed: 0,
+                items: 1,
+            },
+            vec![StoredItem {
+                id: "O5".into(),
+                title: "t".into(),
+                verdict: verdict.into(),
+                evidence_url: None,
+                reasons: Vec::new(),
+            }],
+        )
+    }
+
+    #[test]
+    fn items_of_the_same_framework_are_compared() {
+        let diff = Diff::between(
+            run(1, "ita-2568", 2568, "pass"),
+            run(2, "ita-2568", 2568, "fail"),
+        );
+        assert!(diff.comparable && diff.has_regressions());
+    }
+
+    /// 2568's O5 is not 2569's O5: a nightly job that moved to the next
+    /// year's checklist has no regressions to report, and says why.
+    #[test]
+    fn runs_of_different_frameworks_are_not_compared_item_by_item() {
+        let diff = Diff::between(
+            run(1, "ita-2568", 2568, "pass"),
+            run(2, "ita-2569", 2569, "fail"),
+        );
+        assert!(!diff.comparable && !diff.has_regressions());
+        assert!(diff.render(false).contains("different frameworks"));
     }
 }

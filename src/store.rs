@@ -234,7 +234,7 @@ impl Store {
                 report.tool.version,
                 report.scores.oit,
                 passed,
-                report.items.len(),
+                report.scores.coverage.assessed,
                 scores,
                 crawl
             ],

@@ -18,7 +18,7 @@ async fn check(dir: PathBuf, year: u32) -> (Report, String) {
     let server = SiteServer::start(SiteSource::Dir(dir))
         .await
         .expect("server");
-    let rules = RuleSet::embedded().expect("rules");
+    let rules = RuleSet::for_year(year).expect("rules");
     let options = CheckOptions {
         year,
         crawl: CrawlConfig {
@@ -42,6 +42,21 @@ fn demo_dir() -> PathBuf {
 /// Renders with the loopback address replaced, so snapshots are stable.
 fn rendered(report: &Report, base: &str, format: Format) -> String {
     report.render(format).expect("renders").replace(base, HOST)
+}
+
+/// A framework with items not known (2568): the markdown says on how many
+/// items the score rests and why the rest are not assessed, JUnit marks
+/// them skipped, the bands are the 2566+ pass scale.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn partial_framework_snapshots() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sites/muni-nongkhai-2568");
+    let (report, base) = check(dir, 2568).await;
+    let markdown = rendered(&report, &base, Format::Markdown);
+    assert!(markdown.contains("คาดการณ์จาก 22 จาก 28 รายการ"));
+    insta::assert_snapshot!("muni_2568_markdown", markdown);
+    let junit = rendered(&report, &base, Format::Junit);
+    assert_eq!(junit.matches("<skipped").count(), 6);
+    insta::assert_snapshot!("muni_2568_junit", junit);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -63,6 +63,12 @@ fn page(lang: Lang, title: &str, body: Markup) -> String {
     .into_string()
 }
 
+/// A URL as a Thai reader wants to see it: percent-encoded Thai decoded
+/// (the link itself keeps the encoded form).
+fn shown(url: &str) -> String {
+    crate::textnorm::percent_decode(url)
+}
+
 /// The row class: `pass`, `fail` or `na` (not assessed).
 fn row_class(item: &ReportedItem) -> &'static str {
     match (item.is_assessed(), item.passed()) {
@@ -87,7 +93,7 @@ fn item_cells(lang: Lang, l: &Labels, item: &ReportedItem) -> Markup {
         td {
             @if let Some(note) = &item.note { div class="evidence" { (note) } }
             @if let Some(url) = &item.evidence_url {
-                @if pass { a href=(url) { (url) } } @else { span class="evidence" { (l.checked) ": " a href=(url) { (url) } } }
+                @if pass { a href=(url) { (shown(url)) } } @else { span class="evidence" { (l.checked) ": " a href=(url) { (shown(url)) } } }
             }
             @for reason in &item.reasons {
                 div {
@@ -100,8 +106,8 @@ fn item_cells(lang: Lang, l: &Labels, item: &ReportedItem) -> Markup {
             @if let Some(evidence) = &item.evidence {
                 div class="evidence" {
                     @if let Some(anchor) = &evidence.anchor_text { (l.anchor) ": “" (anchor) "” " }
-                    @if let Some(from) = &evidence.linked_from { (l.linked_from) " " a href=(from) { (from) } " " }
-                    @if let Some(doc) = &evidence.document { (l.document) ": " a href=(doc) { (doc) } }
+                    @if let Some(from) = &evidence.linked_from { (l.linked_from) " " a href=(from) { (shown(from.as_str())) } " " }
+                    @if let Some(doc) = &evidence.document { (l.document) ": " a href=(doc) { (shown(doc.as_str())) } }
                 }
             }
         }
@@ -125,7 +131,7 @@ pub fn render(report: &Report) -> String {
             div class="score" {
                 div class="meta" { (l.oit) }
                 div class="value" { (format!("{:.2}", round2(report.scores.oit))) }
-                @if let Some(band) = &report.oit_band { div class="band" { (l.band) " " (band) } }
+                @if let Some(band) = &report.oit_band { div class="band" { (l.band) " " (report.band(band)) } }
                 div class="meta" { (l.passed) " " (passed) "/" (report.scores.coverage.assessed) }
             }
             div {
@@ -141,7 +147,7 @@ pub fn render(report: &Report) -> String {
                 @if report.crawl.truncated || report.crawl.stopped.is_some() { div class="meta" { strong { (l.truncated) } } }
                 @if let Some(ita) = &report.ita {
                     div { strong { (l.ita) ": " (format!("{:.2}", round2(ita.total))) }
-                          @if let Some(g) = &ita.grade { " (" (g) ")" } }
+                          @if let Some(g) = &ita.grade { " (" (report.band(g)) ")" } }
                 }
             }
         } }

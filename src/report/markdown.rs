@@ -23,7 +23,7 @@ pub fn render(report: &Report) -> String {
     let band = report
         .oit_band
         .as_deref()
-        .map(|b| format!(" ({} {b})", l.band))
+        .map(|b| format!(" ({} {})", l.band, report.band(b)))
         .unwrap_or_default();
     let _ = writeln!(
         out,
@@ -43,7 +43,7 @@ pub fn render(report: &Report) -> String {
         let grade = ita
             .grade
             .as_deref()
-            .map(|g| format!(" ({g})"))
+            .map(|g| format!(" ({})", report.band(g)))
             .unwrap_or_default();
         let _ = writeln!(out, "**{}: {:.2}**{grade}\n", l.ita, round2(ita.total));
     }

@@ -284,6 +284,11 @@ pub struct Report {
     /// Predicted ITA, when IIT and EIT were given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ita: Option<ItaPrediction>,
+    /// English names of the rule file's grade bands (label → label_en), to
+    /// show bands in the report's language. Not in the JSON, which keeps
+    /// the rule file's labels.
+    #[serde(skip)]
+    pub band_names_en: Vec<(String, String)>,
     /// What the crawl learnt of each page that sent cache validators (by
     /// page key), for conditional requests next time. Not in the JSON.
     #[serde(skip)]
@@ -355,6 +360,25 @@ impl Report {
             fix_first,
             ita,
             page_facts: Vec::new(),
+            band_names_en: rules
+                .scoring
+                .grades
+                .iter()
+                .filter_map(|g| Some((g.label.clone(), g.label_en.clone()?)))
+                .collect(),
+        }
+    }
+
+    /// A grade band's label in the report's language.
+    #[must_use]
+    pub fn band<'a>(&'a self, label: &'a str) -> &'a str {
+        match self.lang {
+            Lang::Th => label,
+            Lang::En => self
+                .band_names_en
+                .iter()
+                .find(|(th, _)| th == label)
+                .map_or(label, |(_, en)| en.as_str()),
         }
     }
 

@@ -20,9 +20,14 @@ pub fn render(report: &Report) -> String {
     );
     let _ = writeln!(out, "{}: {}", l.site, report.site);
     let _ = writeln!(out, "{}: {}", l.year, report.assessment_year);
+    let band = report
+        .oit_band
+        .as_deref()
+        .map(|b| format!("  {} {}", l.band, report.band(b)))
+        .unwrap_or_default();
     let _ = writeln!(
         out,
-        "{}: {:.2}  ({} {}/{})",
+        "{}: {:.2}{band}  ({} {}/{})",
         l.oit,
         round2(report.scores.oit),
         l.passed,
@@ -46,7 +51,11 @@ pub fn render(report: &Report) -> String {
             .filter(|(sub, _)| sub.split('.').next() == Some(id.as_str()))
             .map(|(sub, v)| format!("{sub} {:.2}", round2(*v)))
             .collect();
-        let _ = writeln!(out, "  [{}]", subs.join(", "));
+        if subs.is_empty() {
+            out.push('\n');
+        } else {
+            let _ = writeln!(out, "  [{}]", subs.join(", "));
+        }
     }
     if let Some(ita) = &report.ita {
         let _ = writeln!(
@@ -56,7 +65,7 @@ pub fn render(report: &Report) -> String {
             round2(ita.total),
             ita.grade
                 .as_ref()
-                .map(|g| format!(" ({g})"))
+                .map(|g| format!(" ({})", report.band(g)))
                 .unwrap_or_default()
         );
     }
