@@ -57,6 +57,9 @@ pub struct SummaryRow {
     pub band: Option<String>,
     /// Items passed.
     pub passed: Option<usize>,
+    /// Items judged (fewer than the framework's items when its rule file
+    /// marks some unknown).
+    pub assessed: Option<usize>,
     /// Ids of failing items.
     pub failed: Vec<String>,
     /// The most common reason codes, most frequent first.
@@ -160,6 +163,7 @@ pub async fn run(
             oit: None,
             band: None,
             passed: None,
+            assessed: None,
             failed: Vec::new(),
             top_reasons: Vec::new(),
             detail: String::new(),
@@ -200,6 +204,8 @@ pub async fn run(
                     row.oit = Some(summary.oit);
                     row.band = crate::score::oit_band(&rules, summary.oit);
                     row.passed = Some(items.iter().filter(|i| i.verdict == "pass").count());
+                    row.assessed =
+                        Some(items.iter().filter(|i| i.verdict != "not_assessed").count());
                     row.failed = items
                         .iter()
                         .filter(|i| i.verdict == "fail")
@@ -267,6 +273,7 @@ fn fill(row: &mut SummaryRow, report: &Report, rules: &RuleSet) {
     row.oit = Some(report.scores.oit);
     row.band = crate::score::oit_band(rules, report.scores.oit);
     row.passed = Some(report.passed());
+    row.assessed = Some(report.scores.coverage.assessed);
     row.failed = report
         .items
         .iter()
@@ -342,6 +349,7 @@ pub fn write_summaries(dir: &Path, rows: &[SummaryRow]) -> Result<(), String> {
         "failed",
         "top_reasons",
         "detail",
+        "assessed",
     ]);
     for r in rows {
         let _ = csv.write_record([
@@ -356,6 +364,7 @@ pub fn write_summaries(dir: &Path, rows: &[SummaryRow]) -> Result<(), String> {
             &r.failed.join(" "),
             &r.top_reasons.join(" "),
             r.detail.as_str(),
+            &r.assessed.map(|a| a.to_string()).unwrap_or_default(),
         ]);
     }
     let bytes = csv.into_inner().map_err(|e| e.to_string())?;
@@ -416,6 +425,8 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Vec<SummaryRow>, String> {
                 failed: list(8),
                 top_reasons: list(9),
                 detail: field(10),
+                // Summaries written before the column existed leave it out.
+                assessed: field(11).parse().ok(),
             });
         }
     }

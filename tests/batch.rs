@@ -119,6 +119,7 @@ async fn a_batch_reports_every_agency_and_resumes_without_recrawling() {
         ]
     );
     assert!(rows[0][5].parse::<f64>().is_ok(), "an OIT score");
+    assert_eq!(rows[0][11], "43", "the items judged (every one under 2564)");
     let reports = std::fs::read_dir(&out)
         .expect("out")
         .filter_map(Result::ok)
@@ -149,6 +150,7 @@ async fn a_batch_reports_every_agency_and_resumes_without_recrawling() {
         scores(&resumed),
         "the resumed summary has the same scores"
     );
+    assert_eq!(resumed[0][11], "43", "a resumed row knows the items judged");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -280,7 +280,10 @@ pub fn render_summary(rows: &[crate::batch::SummaryRow], items: &[(String, usize
                                 td { (r.status) @if !r.detail.is_empty() { div class="evidence" { (r.detail) } } }
                                 td data-v=(r.oit.map_or(-1.0, |o| o)) { (r.oit.map(|o| format!("{:.2}", round2(o))).unwrap_or_default()) }
                                 td { (r.band.clone().unwrap_or_default()) }
-                                td data-v=(r.passed.unwrap_or(0)) { (r.passed.map(|p| p.to_string()).unwrap_or_default()) }
+                                td data-v=(r.passed.unwrap_or(0)) {
+                                    (r.passed.map(|p| p.to_string()).unwrap_or_default())
+                                    @if let Some(a) = r.assessed { "/" (a) }
+                                }
                                 td data-v=(r.failed.len()) { (r.failed.join(" ")) }
                                 td { (r.top_reasons.join(" ")) }
                             }
