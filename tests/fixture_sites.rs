@@ -155,13 +155,15 @@ fn compare(name: &str, expected: &Expected, report: &Report) -> String {
     problems
 }
 
-async fn assert_site(name: &str) {
+/// Checks a site against its expected.json and returns the report.
+async fn assert_site(name: &str) -> Report {
     let (expected, report) = check_site(name).await;
     let problems = compare(name, &expected, &report);
     assert!(
         problems.is_empty(),
         "{name} differs from expected.json:\n{problems}"
     );
+    report
 }
 
 /// Every fixture site: the best-first crawl with its early stop gives the
@@ -297,12 +299,7 @@ async fn holdout_city_with_viewers_site_matches_expected() {
 /// it rests on 23 of 26 items.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn site_checked_under_2569_reports_coverage_and_not_assessed_items() {
-    let (expected, report) = check_site("puborg-rail-2569").await;
-    let problems = compare("puborg-rail-2569", &expected, &report);
-    assert!(
-        problems.is_empty(),
-        "puborg-rail-2569 differs from expected.json:\n{problems}"
-    );
+    let report = assert_site("puborg-rail-2569").await;
     assert_eq!(report.framework, "ita-2569");
     let ids: Vec<&str> = report.items.iter().map(|i| i.id.as_str()).collect();
     let want: Vec<String> = (1..=26).map(|n| format!("O{n}")).collect();
@@ -328,12 +325,7 @@ async fn site_checked_under_2569_reports_coverage_and_not_assessed_items() {
 /// given under the new ids.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn site_checked_under_2566_numbering_gives_the_new_item_ids() {
-    let (expected, report) = check_site("sao-huaisai-2566").await;
-    let problems = compare("sao-huaisai-2566", &expected, &report);
-    assert!(
-        problems.is_empty(),
-        "sao-huaisai-2566 differs from expected.json:\n{problems}"
-    );
+    let report = assert_site("sao-huaisai-2566").await;
     assert_eq!(report.framework, "ita-2566");
     let title = |id: &str| {
         report
@@ -355,12 +347,7 @@ async fn site_checked_under_2566_numbering_gives_the_new_item_ids() {
 /// known; the score rests on the other 22 and says so.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn site_checked_under_2568_is_predicted_on_22_of_28_items() {
-    let (expected, report) = check_site("muni-nongkhai-2568").await;
-    let problems = compare("muni-nongkhai-2568", &expected, &report);
-    assert!(
-        problems.is_empty(),
-        "muni-nongkhai-2568 differs from expected.json:\n{problems}"
-    );
+    let report = assert_site("muni-nongkhai-2568").await;
     assert_eq!(report.framework, "ita-2568");
     assert_eq!(report.items.len(), 28);
     assert_eq!(

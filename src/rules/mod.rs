@@ -650,23 +650,18 @@ impl RuleSet {
     /// [`Error::YearNotCovered`] when no embedded file covers the year
     /// (the message lists the years that are).
     pub fn for_year(year: u32) -> Result<Self> {
-        let mut covered = Vec::new();
-        for (name, text) in EMBEDDED {
-            let rules = Self::parse(text, &format!("<embedded rules/{name}>"))?;
-            if rules.framework.years.contains(&year) {
-                return Ok(rules);
-            }
-            covered.extend(rules.framework.years);
-        }
-        Err(Error::YearNotCovered {
-            year,
-            framework: "the embedded rule files".to_string(),
-            covered: covered
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(", "),
-        })
+        let all = Self::all_embedded()?;
+        let covered: Vec<String> = all
+            .iter()
+            .flat_map(|r| r.framework.years.iter().map(ToString::to_string))
+            .collect();
+        all.into_iter()
+            .find(|r| r.framework.years.contains(&year))
+            .ok_or_else(|| Error::YearNotCovered {
+                year,
+                framework: "the embedded rule files".to_string(),
+                covered: covered.join(", "),
+            })
     }
 
     /// Every embedded rule file, oldest framework first.
