@@ -162,9 +162,11 @@ impl ItemMatcher {
     /// score. Page titles are split at their separators ("ชื่อหน้า :: ชื่อหน่วยงาน")
     /// and scored by their best part.
     ///
-    /// An item code counts unless the words name another item and not the
-    /// code's: "O19 แผนการจัดซื้อจัดจ้าง" on last year's ITA page (another
-    /// numbering) is a procurement plan, whatever this year's O19 is.
+    /// An item code counts when the words agree (they name the code's item)
+    /// or say nothing ("O19", "O19 ดาวน์โหลด"). Words about something else
+    /// win: "O19 แผนการจัดซื้อจัดจ้าง" on last year's ITA page (another
+    /// numbering) is a procurement plan, whatever this year's O19 is — even
+    /// when this year's rules do not know a procurement-plan item.
     #[must_use]
     pub fn naming_scores(&self, text: &str) -> Vec<u32> {
         self.naming_scores_with(text, false)
@@ -193,10 +195,10 @@ impl ItemMatcher {
                     *s += *s / 2;
                 }
             }
-            let words_name_any = scores.iter().any(|s| *s > 0);
+            let just_a_code = is_just_a_code(part);
             for code in item_codes(part) {
                 if let Some(&i) = self.codes.get(&code) {
-                    if codes_always || scores[i] > 0 || !words_name_any {
+                    if codes_always || scores[i] > 0 || just_a_code {
                         scores[i] += CODE_WEIGHT;
                     }
                 }
@@ -236,6 +238,20 @@ impl ItemMatcher {
         compete(&mut scores);
         scores
     }
+}
+
+/// Longest text (normalised, code and digits removed) that still counts as
+/// "just a code" with a generic word: "ดูรายละเอียด", "ดาวน์โหลดเอกสาร".
+const GENERIC_WORDS_CHARS: usize = 16;
+
+/// A text that is at most an item code and a generic word or two
+/// ("O19", "ดาวน์โหลด", "ดูรายละเอียด").
+fn is_just_a_code(text: &str) -> bool {
+    let norm = normalize(text).replace("ข้อ", "");
+    norm.chars()
+        .filter(|c| !c.is_ascii_digit() && !matches!(c, 'o' | '๐'..='๙'))
+        .count()
+        <= GENERIC_WORDS_CHARS
 }
 
 /// Anchor texts that are just a URL or path name nothing.
@@ -391,7 +407,10 @@ pub fn gather(
                     *s = *s * share / 4;
                 }
             }
-            links_generic &= scores.iter().all(|&s| s == 0);
+            // "ดาวน์โหลด" says nothing; "แผนการดำเนินงาน 2567" says something
+            // (about an item these rules may not know), so the file name
+            // cannot overrule it.
+            links_generic &= scores.iter().all(|&s| s == 0) && is_just_a_code(&link.text);
             // A link inside page content beats the same words in a menu.
             let bonus = u32::from(!link.chrome && !site.is_template_link(link));
             for (i, &s) in scores.iter().enumerate() {
@@ -533,6 +552,9 @@ mod tests {
         assert_eq!(named("O19 คลิก"), ["O19"]);
         assert_eq!(named("O19 ข้อมูลสถิติเรื่องร้องเรียนการทุจริต"), ["O19"]);
         assert!(!named("O19 แผนการจัดซื้อจัดจ้าง ปี 2567").contains(&"O19"));
+        // Words this framework has no item for still overrule the code.
+        assert!(named("o11 แผนการดำเนินงาน ประจำปีงบประมาณ พ.ศ. 2567").is_empty());
+        assert_eq!(named("O๑๑ ดาวน์โหลด"), ["O11"]);
         let url = Url::parse("http://x.go.th/uploads/O19-complaint-stat-2567.pdf").expect("url");
         let by_url = matcher.url_scores(&url);
         let o19 = rules

@@ -359,3 +359,11 @@ async fn site_checked_under_2568_is_predicted_on_22_of_28_items() {
     assert!(text.contains("คาดการณ์จาก 22 จาก 28 รายการ"), "{text}");
     assert!(text.contains("ยังไม่ประเมิน"), "{text}");
 }
+
+/// Holdout (2568): an old table-layout อบต. in PHP, windows-874 and TIS-620
+/// pages among UTF-8, item codes written "ข้อ 1", "o2", "O03".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn holdout_small_sao_2568_site_matches_expected() {
+    let report = assert_site("holdout-sao-2568").await;
+    assert_eq!(report.scores.coverage.assessed, 22);
+}
