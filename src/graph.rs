@@ -295,6 +295,10 @@ pub struct Page {
     pub frames: Vec<Url>,
     /// Images outside navigation chrome.
     pub content_images: usize,
+    /// Where each content image sits: the index in `blocks` of the block it
+    /// is in or comes just before (a photo above a name card).
+    #[serde(default)]
+    pub image_positions: Vec<usize>,
     /// `<link rel=canonical>`.
     pub canonical: Option<Url>,
 }

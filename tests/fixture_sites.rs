@@ -367,3 +367,11 @@ async fn holdout_small_sao_2568_site_matches_expected() {
     let report = assert_site("holdout-sao-2568").await;
     assert_eq!(report.scores.coverage.assessed, 22);
 }
+
+/// Holdout (2567, the 2566 numbering): a department on a Joomla-like CMS,
+/// one long OIT accordion by sub-indicator, last year's OIT page beside it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn holdout_department_2567_site_matches_expected() {
+    let report = assert_site("holdout-dept-2567").await;
+    assert_eq!(report.framework, "ita-2566");
+}

@@ -155,6 +155,7 @@ pub fn extract(html: &str, base: &Url) -> Page {
                             }
                             if !chrome {
                                 page.content_images += 1;
+                                page.image_positions.push(page.blocks.len());
                             }
                         }
                         "iframe" | "embed" | "frame" => {

@@ -76,16 +76,18 @@ impl Judge<'_> {
             Detector::Image => page.content_images > 0,
             Detector::Form => page.forms.iter().any(crate::graph::Form::is_usable),
             Detector::ContactPerPerson => self.every_person_has_contact(page),
+            Detector::PhotoPerPerson => every_person_has_photo(page),
         }
     }
 
     /// Splits the content into people (a block starting a Thai personal
     /// title) and checks each has a phone number or e-mail.
     pub(super) fn every_person_has_contact(&self, page: &Page) -> bool {
+        let starts = person_starts(page);
         let mut people: Vec<bool> = Vec::new();
-        for block in page.blocks.iter() {
+        for (i, block) in page.blocks.iter().enumerate() {
             let text = crate::textnorm::thai_digits_to_ascii(&block.text);
-            if PERSON.is_match(&text) && !POSITION_PREFIXES.iter().any(|p| text.starts_with(p)) {
+            if starts.contains(&i) {
                 people.push(false);
             }
             if PHONE.is_match(&text) || EMAIL.is_match(&text) {
@@ -96,6 +98,36 @@ impl Judge<'_> {
         }
         !people.is_empty() && people.iter().all(|&has| has)
     }
+}
+
+/// The index of each block that starts a person (a Thai personal title,
+/// not a position such as "นายก").
+fn person_starts(page: &Page) -> Vec<usize> {
+    page.blocks
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| {
+            let text = crate::textnorm::thai_digits_to_ascii(&b.text);
+            PERSON.is_match(&text) && !POSITION_PREFIXES.iter().any(|p| text.starts_with(p))
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Every person listed has an image in their part of the page (from their
+/// name to the next person's). A page whose people are not written as text
+/// (one picture of the whole board) needs only an image.
+fn every_person_has_photo(page: &Page) -> bool {
+    let starts = person_starts(page);
+    if starts.is_empty() {
+        return page.content_images > 0;
+    }
+    starts.iter().enumerate().all(|(n, &start)| {
+        // The first person's part also takes a photo just above the name.
+        let from = if n == 0 { 0 } else { start };
+        let to = starts.get(n + 1).copied().unwrap_or(usize::MAX);
+        page.image_positions.iter().any(|&p| p >= from && p < to)
+    })
 }
 
 fn is_map_url(url: &Url) -> bool {
@@ -132,3 +164,38 @@ static PERSON: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:นาย|นางสาว|นาง|น\.ส\.|ว่าที่|ดร\.|จ\.ส\.|ส\.อ\.|พ\.ต\.|ร\.ต\.)\s*[ก-๙]")
         .expect("static regex")
 });
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(html: &str) -> Page {
+        crate::crawl::extract::extract(html, &Url::parse("http://x.go.th/exec.html").expect("url"))
+    }
+
+    /// Seeds 000/002: the name, position, photo and contact of *each*
+    /// executive. One deputy without a photo fails; cards with the photo
+    /// above the name, rows with the photo beside it, and a single picture
+    /// of the whole board (no names in text) pass.
+    #[test]
+    fn every_executive_needs_a_photo() {
+        let cards = |third: &str| {
+            format!(
+                "<main><div><img src=a.jpg><h4>นายสมชาย ใจดี</h4><p>อธิบดี</p></div>\
+                 <div><img src=b.jpg><h4>นางสาวสุดา รักงาน</h4><p>รองอธิบดี</p></div>\
+                 <div>{third}<h4>นายวิชัย มั่นคง</h4><p>รองอธิบดี</p></div></main>"
+            )
+        };
+        assert!(every_person_has_photo(&page(&cards("<img src=c.jpg>"))));
+        assert!(!every_person_has_photo(&page(&cards(""))));
+        let rows = "<table><tr><td><img src=a.jpg></td><td>นายสมชาย ใจดี นายก</td></tr>\
+                    <tr><td><img src=b.jpg></td><td>นางมาลี ดีงาม รองนายก</td></tr></table>";
+        assert!(every_person_has_photo(&page(rows)));
+        assert!(every_person_has_photo(&page(
+            "<main><h1>คณะผู้บริหาร</h1><img src=board.jpg></main>"
+        )));
+        assert!(!every_person_has_photo(&page(
+            "<main><h1>คณะผู้บริหาร</h1></main>"
+        )));
+    }
+}

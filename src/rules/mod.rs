@@ -293,6 +293,8 @@ pub enum Detector {
     Form,
     /// Every person listed on the page has a phone number or e-mail.
     ContactPerPerson,
+    /// Every person listed on the page has a photo.
+    PhotoPerPerson,
 }
 
 /// A required element of an item.
