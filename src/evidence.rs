@@ -195,8 +195,10 @@ impl ItemMatcher {
                     *s += *s / 2;
                 }
             }
-            let just_a_code = is_just_a_code(part);
-            for code in item_codes(part) {
+            let codes = item_codes(part);
+            // Only texts with a code pay for the second normalisation.
+            let just_a_code = !codes.is_empty() && (codes_always || is_just_a_code(part));
+            for code in codes {
                 if let Some(&i) = self.codes.get(&code) {
                     if codes_always || scores[i] > 0 || just_a_code {
                         scores[i] += CODE_WEIGHT;
