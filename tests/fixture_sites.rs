@@ -375,3 +375,12 @@ async fn holdout_department_2567_site_matches_expected() {
     let report = assert_site("holdout-dept-2567").await;
     assert_eq!(report.framework, "ita-2566");
 }
+
+/// Holdout (2566): a province office on a Drupal-like CMS, an OIT landing
+/// page of cards ("O12" badges), document tables whose links say only
+/// "ดาวน์โหลด", and the OIT 2565 archive in the old numbering.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn holdout_province_2566_site_matches_expected() {
+    let report = assert_site("holdout-province-2566").await;
+    assert_eq!(report.framework, "ita-2566");
+}

@@ -436,6 +436,24 @@ impl<'a> Judge<'a> {
                 note: Some(note),
             };
         }
+        // Required elements (executives' photos and contacts, the address
+        // and map) cannot be read inside a file: the page presenting it
+        // must show them, as for any page.
+        if !item.elements.is_empty() {
+            if let Some(page) = self.graph.get(page_id).page() {
+                let missing = self.missing_elements(item, page, &Self::shown_texts(page));
+                if !missing.is_empty() {
+                    let mut reason = Reason::new(ReasonCode::MissingElements, Some(&page_url));
+                    reason.elements = missing;
+                    return Outcome {
+                        pass: false,
+                        evidence_url: Some(page_url),
+                        reasons: vec![reason],
+                        note: Some(note),
+                    };
+                }
+            }
+        }
         Outcome {
             pass: true,
             evidence_url: Some(page_url),
