@@ -86,6 +86,14 @@ impl ItemMatcher {
                 };
                 groups.push((ids, u32::try_from(weight.max(1)).unwrap_or(u32::MAX)));
             }
+            // The official title, written out whole, names the item more
+            // surely than any shorter label (this year's hub row beats last
+            // year's wording of a neighbouring item).
+            let title = normalize(&item.title_th);
+            if item.is_assessed() && !title.is_empty() {
+                let weight = u32::try_from(title.chars().count()).unwrap_or(u32::MAX);
+                groups.push((vec![intern(&item.title_th)], weight));
+            }
             let exclude = item.exclude.iter().map(|t| intern(t)).collect();
             let url_terms = item
                 .url_terms

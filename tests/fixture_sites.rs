@@ -384,3 +384,11 @@ async fn holdout_province_2566_site_matches_expected() {
     let report = assert_site("holdout-province-2566").await;
     assert_eq!(report.framework, "ita-2566");
 }
+
+/// Holdout (2569): a เทศบาลตำบล on a hosted LAO template, opaque document
+/// names, PDFs in pdf.js viewers, the ITA 2568 hub still linked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn holdout_municipality_2569_site_matches_expected() {
+    let report = assert_site("holdout-muni-2569").await;
+    assert_eq!(report.scores.coverage.assessed, 23);
+}

@@ -527,8 +527,14 @@ impl<'a> Judge<'a> {
         }
         // Years near the item's wording: matching texts, the rows around
         // links that name it, its documents. A page dedicated to the item
-        // may show the year anywhere in its content.
-        let mut year_texts: Vec<String> = matching.iter().map(|t| (*t).to_string()).collect();
+        // may show the year anywhere in its content. The breadcrumb is where
+        // the page is filed ("หน้าหลัก › ITA 2568 › O19"), not the year of
+        // its data.
+        let mut year_texts: Vec<String> = matching
+            .iter()
+            .filter(|t| **t != page.breadcrumb)
+            .map(|t| (*t).to_string())
+            .collect();
         if let Some(a) = &anchor_text {
             year_texts.push(a.clone());
         }
@@ -548,7 +554,12 @@ impl<'a> Judge<'a> {
             year_texts.push(link.context.clone());
             year_texts.push(file_name(&resource.url));
         }
-        let fallback: &[String] = if dedicated { &own } else { &[] };
+        let own_content: Vec<String> = own
+            .iter()
+            .filter(|t| **t != page.breadcrumb)
+            .cloned()
+            .collect();
+        let fallback: &[String] = if dedicated { &own_content } else { &[] };
         if let Some(reason) = self.year_reason(item, &year_texts, fallback) {
             return Some(fail(reason));
         }

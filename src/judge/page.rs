@@ -81,7 +81,14 @@ impl Judge<'_> {
                     self.graph.get(id).on_site && !self.graph.get(id).is_document()
                 })
             })
-            .map(|l| &*l.text);
+            // A row whose link says only "คลิก" is named by the row.
+            .map(|l| {
+                if self.matcher.naming_scores(&l.text).iter().any(|&s| s > 0) {
+                    &*l.text
+                } else {
+                    l.context.as_str()
+                }
+            });
         for text in headings.map(String::as_str).chain(page_links) {
             for (i, s) in self.matcher.naming_scores(text).into_iter().enumerate() {
                 named[i] |= s > 0;
