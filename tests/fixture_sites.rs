@@ -392,3 +392,20 @@ async fn holdout_municipality_2569_site_matches_expected() {
     let report = assert_site("holdout-muni-2569").await;
     assert_eq!(report.scores.coverage.assessed, 23);
 }
+
+/// Holdout (2568): a department on a static-export (Next.js-like) site, an
+/// ITA page of <details> blocks, CE dates beside BE ones, the 2567 page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn holdout_department_2568_site_matches_expected() {
+    let report = assert_site("holdout-dept-2568").await;
+    assert_eq!(report.scores.coverage.total, 28);
+}
+
+/// Holdout (2566): a city on WordPress with a page builder, an ITA grid of
+/// O-buttons, Drive folders beside main-site PDFs, the 2565 page (old
+/// numbering, codes that fit other 2566 items) behind a footer link.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn holdout_city_2566_site_matches_expected() {
+    let report = assert_site("holdout-city-2566").await;
+    assert_eq!(report.framework, "ita-2566");
+}

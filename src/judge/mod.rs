@@ -524,15 +524,31 @@ impl<'a> Judge<'a> {
             if !self.channel_works(kind, item, page) {
                 return Some(fail(Reason::new(ReasonCode::ChannelNotOnSite, Some(&url))));
             }
+        } else if docs.is_empty() {
+            if let Some(elsewhere) = self.content_only_elsewhere(index, page) {
+                return Some(fail(Reason::new(ReasonCode::NotMainSite, Some(&elsewhere))));
+            }
         }
         // Years near the item's wording: matching texts, the rows around
         // links that name it, its documents. A page dedicated to the item
         // may show the year anywhere in its content. The breadcrumb is where
         // the page is filed ("หน้าหลัก › ITA 2568 › O19"), not the year of
         // its data.
+        // A dead document's words prove nothing either: they count only to
+        // tell that the right year's document is the dead one.
+        let (dead, live): (Vec<_>, Vec<_>) = docs.iter().partition(|(_, r)| r.status.is_failure());
+        let dead_texts: Vec<&str> = dead
+            .iter()
+            .flat_map(|(l, _)| [&*l.text, l.context.as_str()])
+            .collect();
+        // Where the item's content is documents, their own words date it;
+        // the page's title and headings are labels ("… ปี 2568" above a dead
+        // link proves no 2568 data).
+        let is_label = |t: &str| t == page.title || page.headings.iter().any(|h| h == t);
         let mut year_texts: Vec<String> = matching
             .iter()
-            .filter(|t| **t != page.breadcrumb)
+            .filter(|t| **t != page.breadcrumb && !dead_texts.contains(t))
+            .filter(|t| docs.is_empty() || !is_label(t))
             .map(|t| (*t).to_string())
             .collect();
         if let Some(a) = &anchor_text {
@@ -542,6 +558,7 @@ impl<'a> Judge<'a> {
             .links
             .iter()
             .filter(|l| !l.chrome && !self.site.is_template_link(l))
+            .filter(|l| !dead_texts.contains(&l.context.as_str()))
         {
             if self.matcher.scores(&link.text)[index] > 0
                 || self.matcher.scores(&link.context)[index] > 0
@@ -549,7 +566,7 @@ impl<'a> Judge<'a> {
                 year_texts.push(link.context.clone());
             }
         }
-        for (link, resource) in &docs {
+        for (link, resource) in &live {
             year_texts.push(link.text.to_string());
             year_texts.push(link.context.clone());
             year_texts.push(file_name(&resource.url));
@@ -561,6 +578,21 @@ impl<'a> Judge<'a> {
             .collect();
         let fallback: &[String] = if dedicated { &own_content } else { &[] };
         if let Some(reason) = self.year_reason(item, &year_texts, fallback) {
+            let with_dead: Vec<String> =
+                year_texts
+                    .iter()
+                    .cloned()
+                    .chain(dead.iter().flat_map(|(l, r)| {
+                        [l.text.to_string(), l.context.clone(), file_name(&r.url)]
+                    }))
+                    .collect();
+            if let Some((_, gone)) = dead.first() {
+                if self.year_reason(item, &with_dead, fallback).is_none() {
+                    let mut reason = Reason::new(ReasonCode::NotReachable, Some(&gone.url));
+                    reason.status = Some(gone.status.describe());
+                    return Some(fail(reason));
+                }
+            }
             return Some(fail(reason));
         }
         // Elements are read from everything the page shows outside navigation

@@ -43,11 +43,13 @@ impl Judge<'_> {
         texts
     }
 
-    /// Whether a link's text, row or section heading names the item.
+    /// Whether a link's text, row or section heading names the item — as
+    /// the item it names best: a heading "รายงานผลการจัดการความเสี่ยง 2567"
+    /// names the risk-management report, not the risk assessment beside it.
     pub(super) fn link_names_item(&self, index: usize, link: &crate::graph::Link) -> bool {
         [&*link.text, link.context.as_str(), link.section.as_str()]
             .iter()
-            .any(|t| !t.is_empty() && self.matcher.scores(t)[index] > 0)
+            .any(|t| !t.is_empty() && self.matcher.naming_scores(t)[index] > 0)
     }
 
     /// Whether the page's title, headings or breadcrumb name the item.
@@ -106,6 +108,31 @@ impl Judge<'_> {
                 && !page.frames.contains(&l.target)
                 && self.link_names_item(index, l)
         })
+    }
+
+    /// The item's content sits on another host: every content link that
+    /// names the item leaves the site, one of them for a file (Google
+    /// Drive, a PDF elsewhere), and no text of the page's own shows the
+    /// item beyond headings and those links. The file host, if so.
+    pub(super) fn content_only_elsewhere(&self, index: usize, page: &Page) -> Option<Url> {
+        let links: Vec<&crate::graph::Link> = page
+            .links
+            .iter()
+            .filter(|l| !l.chrome && !self.site.is_template_link(l))
+            .filter(|l| self.link_names_item(index, l))
+            .collect();
+        if links.is_empty() || links.iter().any(|l| self.graph.scope.contains(&l.target)) {
+            return None;
+        }
+        let file = links.iter().find(|l| is_file_elsewhere(&l.target))?;
+        let shown_in_text = page.blocks.iter().any(|b| {
+            !b.heading
+                && !links
+                    .iter()
+                    .any(|l| b.text == *l.text || b.text == l.context)
+                && self.matcher.scores(&b.text)[index] > 0
+        });
+        (!shown_in_text).then(|| (*file.target).clone())
     }
 
     /// Characters of non-heading content outside the template.
@@ -211,6 +238,25 @@ impl Judge<'_> {
                     && f.path().contains("form")
             })
     }
+}
+
+/// A file kept on another host: a file-sharing service or a document URL.
+fn is_file_elsewhere(url: &Url) -> bool {
+    const FILE_HOSTS: &[&str] = &[
+        "drive.google.com",
+        "docs.google.com",
+        "dropbox.com",
+        "onedrive.live.com",
+        "1drv.ms",
+        "sharepoint.com",
+        "box.com",
+        "mega.nz",
+    ];
+    url.host_str().is_some_and(|h| {
+        FILE_HOSTS
+            .iter()
+            .any(|f| h == *f || h.ends_with(&format!(".{f}")))
+    }) || crate::graph::looks_like_document(url)
 }
 
 /// "Share this page" buttons link to a social host but are not the
