@@ -289,13 +289,33 @@ fn respond(
     response
 }
 
+/// The type a file is served with: from the path's extension, or, for a
+/// download script (`Download.ashx?file=report.pdf`, stored as
+/// `Download.ashx__file=report.pdf`), from the file the query names.
 fn content_type(file: &str, charset: Option<&str>) -> String {
-    let name = file.split("__").next().unwrap_or(file);
-    let ext = name
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    let mime = match ext.as_str() {
+    let extension = |name: &str| {
+        name.rsplit_once('.')
+            .map(|(_, e)| e.to_ascii_lowercase())
+            .unwrap_or_default()
+    };
+    let (path, query) = file.split_once("__").unwrap_or((file, ""));
+    let mut ext = extension(path);
+    let script = matches!(
+        ext.as_str(),
+        "" | "php" | "asp" | "aspx" | "ashx" | "jsp" | "cgi"
+    ) || !path.contains('.');
+    if script && mime_of(&extension(query)) != "text/html" {
+        ext = extension(query);
+    }
+    let mime = mime_of(&ext);
+    match charset {
+        Some(c) if mime == "text/html" => format!("{mime}; charset={c}"),
+        _ => mime.to_string(),
+    }
+}
+
+fn mime_of(ext: &str) -> &'static str {
+    match ext {
         "pdf" => "application/pdf",
         "doc" => "application/msword",
         "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -309,9 +329,29 @@ fn content_type(file: &str, charset: Option<&str>) -> String {
         "css" => "text/css",
         "js" => "application/javascript",
         _ => "text/html",
-    };
-    match charset {
-        Some(c) if mime == "text/html" => format!("{mime}; charset={c}"),
-        _ => mime.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::content_type;
+
+    /// A download script serves the file its query names; a page script
+    /// with a query is still a page; a viewer page stays a page.
+    #[test]
+    fn download_scripts_serve_the_named_file_type() {
+        assert_eq!(
+            content_type("Download.ashx__file=report-2568.pdf", None),
+            "application/pdf"
+        );
+        assert_eq!(
+            content_type("index.php__option=com_content&id=5", None),
+            "text/html"
+        );
+        assert_eq!(
+            content_type("pdfjs/web/viewer.html__file=/doc/a.pdf", Some("UTF-8")),
+            "text/html; charset=UTF-8"
+        );
+        assert_eq!(content_type("files/plan.pdf", None), "application/pdf");
     }
 }

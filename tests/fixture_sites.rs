@@ -409,3 +409,19 @@ async fn holdout_city_2566_site_matches_expected() {
     let report = assert_site("holdout-city-2566").await;
     assert_eq!(report.framework, "ita-2566");
 }
+
+/// Holdout (2567): a small อบต. on a cheap PHP template, sidebar links named
+/// only "ข้อ 1" … "ข้อ 43", scanned-image pages, news titles in image alts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn holdout_small_sao_2567_site_matches_expected() {
+    let report = assert_site("holdout-sao-2567").await;
+    assert_eq!(report.framework, "ita-2566");
+}
+
+/// Holdout (2569): an อบจ. on an ASP.NET-looking site, an ITA table whose
+/// URL column shows full addresses, documents behind Download.ashx.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn holdout_pao_2569_site_matches_expected() {
+    let report = assert_site("holdout-pao-2569").await;
+    assert_eq!(report.scores.coverage.not_assessed, ["O2", "O6", "O7"]);
+}

@@ -586,7 +586,10 @@ impl<'a> Judge<'a> {
                         [l.text.to_string(), l.context.clone(), file_name(&r.url)]
                     }))
                     .collect();
-            if let Some((_, gone)) = dead.first() {
+            // Only a dead document named for this item: a dead report on the
+            // No Gift page does not make the announcement unreachable.
+            let named_dead = dead.iter().find(|(l, _)| self.link_names_item(index, l));
+            if let Some((_, gone)) = named_dead {
                 if self.year_reason(item, &with_dead, fallback).is_none() {
                     let mut reason = Reason::new(ReasonCode::NotReachable, Some(&gone.url));
                     reason.status = Some(gone.status.describe());

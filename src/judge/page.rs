@@ -46,10 +46,19 @@ impl Judge<'_> {
     /// Whether a link's text, row or section heading names the item — as
     /// the item it names best: a heading "รายงานผลการจัดการความเสี่ยง 2567"
     /// names the risk-management report, not the risk assessment beside it.
+    /// The nearest words decide: the link's text when it names anything,
+    /// else its row, else its section's heading.
     pub(super) fn link_names_item(&self, index: usize, link: &crate::graph::Link) -> bool {
-        [&*link.text, link.context.as_str(), link.section.as_str()]
-            .iter()
-            .any(|t| !t.is_empty() && self.matcher.naming_scores(t)[index] > 0)
+        for text in [&*link.text, link.context.as_str(), link.section.as_str()] {
+            if text.is_empty() {
+                continue;
+            }
+            let scores = self.matcher.naming_scores(text);
+            if scores.iter().any(|&s| s > 0) {
+                return scores[index] > 0;
+            }
+        }
+        false
     }
 
     /// Whether the page's title, headings or breadcrumb name the item.
