@@ -41,12 +41,14 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
     /// The assessment year is not covered by the rule file.
-    #[error("year {year} is not covered by rule file {framework} (it covers {covered})")]
+    #[error("year {year} is not covered by {framework} (years covered: {covered}){hint}")]
     YearNotCovered {
         /// The requested year.
         year: u32,
-        /// The rule file's framework id.
+        /// What was searched: "rule file ita-2564" or "any embedded rule file".
         framework: String,
+        /// What to do about it (empty, or text starting with "; ").
+        hint: String,
         /// The years it covers.
         covered: String,
     },

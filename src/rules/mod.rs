@@ -612,7 +612,8 @@ impl RuleSet {
         }
         Err(Error::YearNotCovered {
             year,
-            framework: self.framework.id.clone(),
+            framework: format!("rule file {}", self.framework.id),
+            hint: String::new(),
             covered: self
                 .framework
                 .years
@@ -661,8 +662,10 @@ impl RuleSet {
             .find(|r| r.framework.years.contains(&year))
             .ok_or_else(|| Error::YearNotCovered {
                 year,
-                framework: "the embedded rule files".to_string(),
+                framework: "any embedded rule file".to_string(),
                 covered: covered.join(", "),
+                hint: "; give a rule file for it with --rules FILE (see rules/README.md)"
+                    .to_string(),
             })
     }
 
