@@ -301,6 +301,9 @@ pub struct Page {
     pub image_positions: Vec<usize>,
     /// `<link rel=canonical>`.
     pub canonical: Option<Url>,
+    /// Where `<meta http-equiv="refresh">` sends the reader (also a link).
+    #[serde(default)]
+    pub refresh: Option<Url>,
 }
 
 /// A block of text (paragraph, cell, list item, heading) outside

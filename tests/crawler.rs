@@ -433,3 +433,81 @@ async fn off_site_links_are_checked_only_with_check_external() {
         .expect("recorded");
     assert!(graph.get(id).status.is_ok() && !graph.get(id).on_site);
 }
+
+#[tokio::test]
+async fn splash_pages_refreshes_and_script_links_lead_the_best_first_crawl_in() {
+    // `/` only refreshes to an intro page, whose one way on is a script
+    // button; the home page's ITA page opens its document from `onclick`.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let menu: String = (1..=20)
+        .map(|i| format!("<li><a href=\"/th/news.php?id={i}\">สถานที่ท่องเที่ยว {i}</a></li>"))
+        .collect();
+    let home = format!(
+        "<html><head><title>เทศบาลตำบลตัวอย่าง</title></head><body>\
+         <nav><ul><li><a href=\"/th/ita.php\">ITA 2569</a></li></ul></nav>\
+         <div class=\"content\"><ul>{menu}</ul></div></body></html>"
+    );
+    write_site(
+        dir.path(),
+        &[
+            (
+                "index.html",
+                "<html><head><meta http-equiv=\"Refresh\" content=\"0; URL='/intro.html'\"></head><body></body></html>",
+            ),
+            (
+                "intro.html",
+                "<html><body><div class=\"intro\"><img src=\"/img/king.jpg\" alt=\"\">\
+                 <button type=\"button\" onclick=\"window.location.href = '/th/main.php'\">เข้าสู่เว็บไซต์</button>\
+                 </div></body></html>",
+            ),
+            ("th/main.php", &home),
+            (
+                "th/ita.php",
+                "<html><body><h1>การเปิดเผยข้อมูลสาธารณะ (OIT) 2569</h1><table><tr><td>O1</td>\
+                 <td><a href=\"javascript:void(0)\" onclick=\"window.open('/files/structure-2569.pdf', '_blank')\">\
+                 โครงสร้างและอำนาจหน้าที่</a></td></tr></table></body></html>",
+            ),
+            ("files/structure-2569.pdf", "%PDF-1.4 structure"),
+        ],
+    );
+    let server = SiteServer::start(SiteSource::Dir(dir.path().to_path_buf()))
+        .await
+        .expect("server");
+    let rules = oitcheck::rules::RuleSet::for_year(2569).expect("rules for 2569");
+    let config = oitcheck::check::best_first(&rules, &unlimited()).expect("best-first config");
+    let graph = Crawler::new(config)
+        .expect("crawler")
+        .crawl(&server.url())
+        .await
+        .expect("crawl");
+    let hits = server.hits();
+    for path in ["/intro.html", "/th/main.php", "/th/ita.php"] {
+        assert!(
+            hits.iter().any(|h| h.target == path && h.method == "GET"),
+            "{path} was not fetched: {hits:?}"
+        );
+    }
+    assert!(
+        hits.iter()
+            .any(|h| h.target == "/files/structure-2569.pdf" && h.method == "HEAD"),
+        "the document opened by onclick was not checked: {hits:?}"
+    );
+    assert!(
+        hits.iter().all(|h| !h.target.starts_with("/th/news.php")),
+        "best-first still leaves plain news alone: {hits:?}"
+    );
+    let ita = graph
+        .get(
+            graph
+                .id_of(&server.url().join("/th/ita.php").expect("url"))
+                .expect("ITA page recorded"),
+        )
+        .page()
+        .expect("ITA page parsed");
+    let doc = ita
+        .links
+        .iter()
+        .find(|l| l.target.path() == "/files/structure-2569.pdf")
+        .expect("script link kept");
+    assert_eq!(doc.text.as_ref(), "โครงสร้างและอำนาจหน้าที่");
+}

@@ -5,9 +5,10 @@
 //! flagged rather than dropped: menus are how assessors find a page, but a
 //! menu label on every page is not content of every page.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use ego_tree::iter::Edge;
+use regex::Regex;
 use scraper::{Html, Node};
 use url::Url;
 
@@ -127,7 +128,9 @@ pub fn extract(html: &str, base: &Url) -> Page {
                             name,
                             "script" | "style" | "noscript" | "template" | "select"
                         ) || parent.is_some_and(|f| f.skip),
-                        link: name == "a" || parent.is_some_and(|f| f.link),
+                        link: name == "a"
+                            || (name == "button" && el.attr("onclick").is_some())
+                            || parent.is_some_and(|f| f.link),
                         breadcrumb: class_id.contains("breadcrumb")
                             || parent.is_some_and(|f| f.breadcrumb),
                     };
@@ -135,8 +138,17 @@ pub fn extract(html: &str, base: &Url) -> Page {
                         flush(&mut page, &mut block, parent);
                     }
                     match name {
-                        "a" => {
-                            if let Some(target) = el.attr("href").and_then(|h| resolve(&base, h)) {
+                        "a" | "button" => {
+                            let href = if name == "a" { el.attr("href") } else { None };
+                            let target = href.and_then(|h| resolve(&base, h)).or_else(|| {
+                                // `href="javascript:…"` or `onclick="window.open('…')"`
+                                [href, el.attr("onclick")]
+                                    .into_iter()
+                                    .flatten()
+                                    .find_map(script_target)
+                                    .and_then(|t| resolve(&base, t))
+                            });
+                            if let Some(target) = target.filter(|_| link.is_none()) {
                                 let title = el.attr("title").unwrap_or_default().to_string();
                                 // Menus never need a row or section: their
                                 // anchor alone names the target.
@@ -212,6 +224,28 @@ pub fn extract(html: &str, base: &Url) -> Page {
                                 }
                             }
                         }
+                        "meta"
+                            if el
+                                .attr("http-equiv")
+                                .is_some_and(|h| h.trim().eq_ignore_ascii_case("refresh")) =>
+                        {
+                            let target = el
+                                .attr("content")
+                                .and_then(refresh_target)
+                                .and_then(|t| resolve(&base, t));
+                            if let Some(target) = target {
+                                // A refresh is the only way on from a splash
+                                // page: it is followed like a link.
+                                page.links.push(Link {
+                                    target: Arc::new(target.clone()),
+                                    text: Arc::from(""),
+                                    context: String::new(),
+                                    section: String::new(),
+                                    chrome: false,
+                                });
+                                page.refresh = Some(target);
+                            }
+                        }
                         "link"
                             if el
                                 .attr("rel")
@@ -260,7 +294,7 @@ pub fn extract(html: &str, base: &Url) -> Page {
                     flush_frame(&mut page, &mut block, frame.as_ref());
                 }
                 match el.name() {
-                    "a" => {
+                    "a" | "button" => {
                         if let Some((target, text, context, chrome)) = link.take() {
                             let section = if chrome {
                                 String::new()
@@ -364,7 +398,68 @@ fn resolve(base: &Url, href: &str) -> Option<Url> {
     if href.is_empty() || href.starts_with('#') || href.starts_with("javascript:") {
         return None;
     }
-    base.join(href).ok().map(|u| canonical(&u))
+    base.join(href).ok().map(|u| canonical(&unwrap_viewer(u)))
+}
+
+/// The URL of `<meta http-equiv="refresh" content="3; url=/th/">`.
+fn refresh_target(content: &str) -> Option<&str> {
+    let (_, rest) = content
+        .split_once(';')
+        .or_else(|| content.split_once(','))?;
+    let rest = rest.trim_start();
+    let rest = rest
+        .get(..4)
+        .filter(|key| key.eq_ignore_ascii_case("url="))
+        .map_or(rest, |_| &rest[4..]);
+    let target = rest.trim().trim_matches(|c| c == '\'' || c == '"').trim();
+    (!target.is_empty()).then_some(target)
+}
+
+/// The URL a script link opens: `javascript:window.open('/files/a.pdf')`,
+/// `onclick="location.href='page.php?id=3'"`. Only the first quoted string
+/// given to `open(`, `location=`, `location.href=`, `location.replace(` or
+/// `location.assign(` counts, and it must look like a path or URL.
+fn script_target(script: &str) -> Option<&str> {
+    #[allow(clippy::expect_used)]
+    static OPENER: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r#"(?:\bopen\s*\(|\blocation(?:\.href)?\s*=|\blocation\.(?:replace|assign)\s*\()\s*(?:'([^']*)'|"([^"]*)")"#,
+        )
+        .expect("static regex")
+    });
+    let caps = OPENER.captures(script)?;
+    let target = caps.get(1).or_else(|| caps.get(2))?.as_str().trim();
+    let path_like = target.starts_with('/')
+        || target.starts_with("http://")
+        || target.starts_with("https://")
+        || target.contains('.')
+        || target.contains('?');
+    (path_like && !target.starts_with("javascript:")).then_some(target)
+}
+
+/// The document a viewer link shows: PDF.js (`/pdfjs/web/viewer.html?file=/files/a.pdf`)
+/// and Google's viewer (`docs.google.com/viewer?url=https://agency/a.pdf`) are
+/// wrappers, and the assessor reads the file inside. Any other URL is itself.
+/// Download scripts (`Download.ashx?file=a.pdf`) are not viewers: they serve
+/// the file at their own URL.
+fn unwrap_viewer(url: Url) -> Url {
+    let path = url.path().to_ascii_lowercase();
+    let last = path.rsplit('/').next().unwrap_or_default();
+    let google = url
+        .host_str()
+        .is_some_and(|h| h.eq_ignore_ascii_case("docs.google.com"))
+        && (path.ends_with("/viewer") || path.ends_with("/gview"));
+    if !(google || last.starts_with("viewer") || path.contains("pdfjs")) {
+        return url;
+    }
+    let inner = url
+        .query_pairs()
+        .filter(|(key, _)| matches!(key.as_ref(), "file" | "url" | "src" | "doc"))
+        .find_map(|(_, value)| url.join(value.trim()).ok())
+        .filter(|inner| {
+            matches!(inner.scheme(), "http" | "https") && crate::graph::looks_like_document(inner)
+        });
+    inner.unwrap_or(url)
 }
 
 #[cfg(test)]
@@ -373,6 +468,52 @@ mod tests {
 
     fn base() -> Url {
         Url::parse("http://example.go.th/ita/index.html").expect("static URL")
+    }
+
+    #[test]
+    fn refreshes_and_script_links_are_read() {
+        assert_eq!(refresh_target("0; URL='/th/'"), Some("/th/"));
+        assert_eq!(
+            refresh_target("5;url=index.php?lang=th"),
+            Some("index.php?lang=th")
+        );
+        assert_eq!(refresh_target("300"), None);
+        assert_eq!(
+            script_target("window.open('/files/a b.pdf', '_blank', 'width=800')"),
+            Some("/files/a b.pdf")
+        );
+        assert_eq!(
+            script_target("document.location.href = \"page.php?id=3\";"),
+            Some("page.php?id=3")
+        );
+        assert_eq!(
+            script_target("location.replace('/th/index.html')"),
+            Some("/th/index.html")
+        );
+        assert_eq!(script_target("void(0)"), None);
+        assert_eq!(script_target("openPopup('_blank')"), None);
+        assert_eq!(script_target("window.open('javascript:alert(1)')"), None);
+    }
+
+    #[test]
+    fn viewer_links_name_the_document_inside() {
+        let html = r#"<html><body><div class="content">
+            <a href="/pdfjs/web/viewer.html?file=%2Ffiles%2Fplan-2566.pdf">แผน 2566</a>
+            <iframe src="https://docs.google.com/viewer?url=http://example.go.th/files/o2.pdf&embedded=true"></iframe>
+            <a href="/Download.ashx?file=o3.pdf">O3</a>
+            <a href="/viewer.php?file=notes.txt">O4</a></div></body></html>"#;
+        let page = extract(html, &base());
+        let targets: Vec<&str> = page.links.iter().map(|l| l.target.as_str()).collect();
+        assert_eq!(
+            targets,
+            [
+                "http://example.go.th/files/plan-2566.pdf",
+                "http://example.go.th/files/o2.pdf",
+                "http://example.go.th/Download.ashx?file=o3.pdf",
+                "http://example.go.th/viewer.php?file=notes.txt",
+            ]
+        );
+        assert_eq!(page.frames[0].as_str(), "http://example.go.th/files/o2.pdf");
     }
 
     #[test]

@@ -100,6 +100,9 @@ pub type PageScore = dyn Fn(&Page) -> (u32, u32) + Send + Sync;
 /// list) lists instances: the list itself is the evidence, the entries
 /// are not followed for that reason alone.
 const INSTANCE_LIST: usize = 8;
+/// A page with at most this many on-site pages to go to is a gateway
+/// (a splash page): all of them are followed.
+const GATEWAY_LINKS: usize = 5;
 
 /// How promising links are (0 = nothing suggests they lead to evidence).
 /// The crawler knows nothing of items; the caller's functions do.
@@ -619,10 +622,26 @@ impl Frontier {
                         *per_item.entry(*item).or_default() += 1;
                     }
                 }
+                // A splash or gateway page (an intro banner with "เข้าสู่เว็บไซต์",
+                // a meta refresh) is the only way into the site: its few
+                // links are followed whatever their words.
+                let gateway = {
+                    let mut onward: Vec<&Url> = page
+                        .links
+                        .iter()
+                        .map(|l| l.target.as_ref())
+                        .filter(|t| self.graph.scope.contains(t) && !looks_like_document(t))
+                        .collect();
+                    onward.sort_unstable();
+                    onward.dedup();
+                    onward.len() <= GATEWAY_LINKS
+                };
                 page.links
                     .iter()
                     .zip(scored)
                     .map(|(link, (own, item))| {
+                        let refresh = page.refresh.as_ref() == Some(link.target.as_ref());
+                        let own = own.max(u32::from(gateway || refresh));
                         let document = looks_like_document(&link.target);
                         let instance = !link.chrome
                             && !document
