@@ -511,3 +511,55 @@ async fn splash_pages_refreshes_and_script_links_lead_the_best_first_crawl_in() 
         .expect("script link kept");
     assert_eq!(doc.text.as_ref(), "โครงสร้างและอำนาจหน้าที่");
 }
+
+#[tokio::test]
+async fn a_start_url_that_redirects_to_another_host_crawls_that_host() {
+    // The agency moved: its old address answers 301 to the new main site.
+    let new_dir = tempfile::tempdir().expect("tempdir");
+    write_site(
+        new_dir.path(),
+        &[
+            ("robots.txt", "User-agent: *\nDisallow: /private/\n"),
+            (
+                "index.html",
+                &page("home", &["/about.html", "/private/x.html"]),
+            ),
+            ("about.html", &page("about", &[])),
+        ],
+    );
+    let new_site = SiteServer::start(SiteSource::Dir(new_dir.path().to_path_buf()))
+        .await
+        .expect("server");
+    // One old address answers 301, another only has a refreshing page.
+    let old_dir = tempfile::tempdir().expect("tempdir");
+    let site_toml = format!("[redirects]\n\"/\" = \"{}\"\n", new_site.url());
+    write_site(old_dir.path(), &[("_site.toml", &site_toml)]);
+    let refresh_dir = tempfile::tempdir().expect("tempdir");
+    let refresh = format!(
+        "<html><head><meta http-equiv=\"refresh\" content=\"0;url={}\"></head>\
+         <body>เว็บไซต์ย้ายไปที่อยู่ใหม่</body></html>",
+        new_site.url()
+    );
+    write_site(refresh_dir.path(), &[("index.html", &refresh)]);
+    for dir in [old_dir.path(), refresh_dir.path()] {
+        let old_site = SiteServer::start(SiteSource::Dir(dir.to_path_buf()))
+            .await
+            .expect("server");
+        let graph = Crawler::new(unlimited())
+            .expect("crawler")
+            .crawl(&old_site.url())
+            .await
+            .expect("crawl");
+        assert_eq!(graph.start, new_site.url());
+        let about = graph
+            .id_of(&new_site.url().join("/about.html").expect("url"))
+            .expect("the new site's pages are crawled");
+        assert!(graph.get(about).page().is_some());
+    }
+    let hits = new_site.hits();
+    assert!(hits.iter().any(|h| h.target == "/robots.txt"), "{hits:?}");
+    assert!(
+        hits.iter().all(|h| !h.target.starts_with("/private/")),
+        "the new host's robots.txt is honoured: {hits:?}"
+    );
+}

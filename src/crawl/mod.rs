@@ -103,6 +103,8 @@ const INSTANCE_LIST: usize = 8;
 /// A page with at most this many on-site pages to go to is a gateway
 /// (a splash page): all of them are followed.
 const GATEWAY_LINKS: usize = 5;
+/// How many times the start address may send the crawl to another host.
+const MAX_SITE_MOVES: usize = 2;
 
 /// How promising links are (0 = nothing suggests they lead to evidence).
 /// The crawler knows nothing of items; the caller's functions do.
@@ -300,28 +302,58 @@ impl Crawler {
     /// all; every later failure is recorded in the graph instead.
     pub async fn crawl(&self, start: &Url) -> Result<SiteGraph> {
         let began = Instant::now();
-        // robots.txt first: even the start page may be off limits.
-        let robots = self.robots(start).await;
-        if let Some(delay) = robots.crawl_delay().filter(|d| d.is_finite() && *d > 0.0) {
-            let delay = Duration::from_secs_f32(delay).min(MAX_CRAWL_DELAY);
-            self.fetcher.respect_crawl_delay(start, delay);
-        }
-        if !robots.allows(start.as_str()) {
-            return Err(Error::SiteUnreachable {
-                url: start.to_string(),
-                status: "robots.txt disallows crawling it (oitcheck honours robots.txt)"
-                    .to_string(),
-            });
-        }
-        let first = self.fetcher.fetch(start, Method::Get, start).await;
-        let start_url = match &first.status {
-            FetchStatus::Ok { .. } => first.final_url.clone().unwrap_or_else(|| start.clone()),
-            other => {
+        let mut start = start.clone();
+        let mut moves = 0;
+        let (robots, first, start_url) = loop {
+            // robots.txt first: even the start page may be off limits.
+            let robots = self.robots(&start).await;
+            if let Some(delay) = robots.crawl_delay().filter(|d| d.is_finite() && *d > 0.0) {
+                let delay = Duration::from_secs_f32(delay).min(MAX_CRAWL_DELAY);
+                self.fetcher.respect_crawl_delay(&start, delay);
+            }
+            if !robots.allows(start.as_str()) {
                 return Err(Error::SiteUnreachable {
                     url: start.to_string(),
-                    status: other.describe(),
-                })
+                    status: "robots.txt disallows crawling it (oitcheck honours robots.txt)"
+                        .to_string(),
+                });
             }
+            let first = self.fetcher.fetch(&start, Method::Get, &start).await;
+            let start_url = match &first.status {
+                FetchStatus::Ok { .. } => first.final_url.clone().unwrap_or_else(|| start.clone()),
+                other => {
+                    return Err(Error::SiteUnreachable {
+                        url: start.to_string(),
+                        status: other.describe(),
+                    })
+                }
+            };
+            // The address redirects to another host (the agency moved, or
+            // its domain points at a new one): that host is the main site.
+            let scope = crate::graph::SiteScope::of(&start);
+            // A splash page that only refreshes to another host moves too.
+            let start_url = match &first.content {
+                Content::Page(page) if page.links.len() <= GATEWAY_LINKS => page
+                    .refresh
+                    .clone()
+                    .filter(|r| !scope.contains(r) && matches!(r.scheme(), "http" | "https"))
+                    .unwrap_or(start_url),
+                _ => start_url,
+            };
+            let moved = !scope.contains(&start_url);
+            if moved && moves < MAX_SITE_MOVES {
+                tracing::info!("{start} redirects to {start_url}: crawling that site");
+                moves += 1;
+                start = start_url;
+                continue;
+            }
+            if moved {
+                return Err(Error::SiteUnreachable {
+                    url: start.to_string(),
+                    status: format!("redirects to another host again ({start_url})"),
+                });
+            }
+            break (robots, first, start_url);
         };
         let mut state = Frontier {
             graph: SiteGraph::new(start_url.clone()),
