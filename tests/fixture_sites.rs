@@ -425,3 +425,12 @@ async fn holdout_pao_2569_site_matches_expected() {
     let report = assert_site("holdout-pao-2569").await;
     assert_eq!(report.scores.coverage.not_assessed, ["O2", "O6", "O7"]);
 }
+
+/// Holdout (2569): a Rajabhat university on WordPress (`?page_id=`, CE upload
+/// folders), an ITA grid of cards showing only the code and a short label,
+/// documents behind "ดาวน์โหลด" buttons under their headings.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn holdout_university_2569_site_matches_expected() {
+    let report = assert_site("holdout-uni-2569").await;
+    assert_eq!(report.framework, "ita-2569");
+}
