@@ -434,3 +434,11 @@ async fn holdout_university_2569_site_matches_expected() {
     let report = assert_site("holdout-uni-2569").await;
     assert_eq!(report.framework, "ita-2569");
 }
+
+/// Holdout (2566): a เทศบาลตำบล on old Joomla, every page in windows-874,
+/// an OIT table whose links say "คลิก", some rows pointing straight at PDFs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn holdout_tessaban_2566_site_matches_expected() {
+    let report = assert_site("holdout-tessaban-2566").await;
+    assert_eq!(report.framework, "ita-2566");
+}

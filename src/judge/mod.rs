@@ -21,6 +21,9 @@ const MAX_CANDIDATES: usize = 40;
 const HUB_ITEMS: usize = 4;
 /// Content shorter than this (characters, placeholders removed) is empty.
 const MIN_CONTENT_CHARS: usize = 30;
+/// A page showing this much data of its own (outside headings and link
+/// lines) is dated by that data as well as by its documents.
+const MIN_DATA_CHARS: usize = 120;
 
 mod page;
 mod reason;
@@ -570,6 +573,9 @@ impl<'a> Judge<'a> {
             year_texts.push(link.text.to_string());
             year_texts.push(link.context.clone());
             year_texts.push(file_name(&resource.url));
+        }
+        if dedicated && !docs.is_empty() {
+            year_texts.extend(self.own_data(page));
         }
         let own_content: Vec<String> = own
             .iter()

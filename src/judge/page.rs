@@ -3,7 +3,7 @@
 
 use url::Url;
 
-use super::{Judge, HUB_ITEMS, MIN_CONTENT_CHARS};
+use super::{Judge, HUB_ITEMS, MIN_CONTENT_CHARS, MIN_DATA_CHARS};
 use crate::evidence::is_on_hosts;
 use crate::graph::Page;
 use crate::rules::{ChannelKind, Item};
@@ -28,6 +28,36 @@ impl Judge<'_> {
         );
         texts.retain(|t| !t.is_empty());
         texts
+    }
+
+    /// The data a page shows itself besides its documents (a statistics
+    /// table, a report written out), when there is enough of it to count:
+    /// its content blocks outside headings and outside the rows and lines
+    /// that carry links (a document list's posting dates are not data).
+    pub(super) fn own_data(&self, page: &Page) -> Vec<String> {
+        let linked: Vec<&str> = page
+            .links
+            .iter()
+            .filter(|l| !l.chrome)
+            .flat_map(|l| [&*l.text, l.context.as_str()])
+            .filter(|t| !t.is_empty())
+            .collect();
+        let data: Vec<&str> = page
+            .blocks
+            .iter()
+            .filter(|b| !b.heading && !self.site.is_template_block(&b.text))
+            .filter(|b| !linked.iter().any(|t| t.contains(b.text.as_str())))
+            .map(|b| b.text.as_str())
+            .filter(|t| !is_post_metadata(t))
+            .collect();
+        let chars: usize = data.iter().map(|t| normalize(t).chars().count()).sum();
+        // One text: a year the page states beats its dates
+        // (see `find_years`).
+        if chars >= MIN_DATA_CHARS {
+            vec![data.join("\n")]
+        } else {
+            Vec::new()
+        }
     }
 
     /// Title, headings, content blocks and content links outside chrome.
@@ -247,6 +277,29 @@ impl Judge<'_> {
                     && f.path().contains("form")
             })
     }
+}
+
+/// A line about the post rather than its data: "โพสต์เมื่อ 8 ต.ค. 2562 |
+/// เปิดอ่าน 273 ครั้ง", "ปรับปรุงล่าสุด …".
+fn is_post_metadata(text: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "โพสต์",
+        "เผยแพร่",
+        "เปิดอ่าน",
+        "ผู้เข้าชม",
+        "อัปเดต",
+        "อัพเดท",
+        "อัพเดต",
+        "ปรับปรุงล่าสุด",
+        "แก้ไขล่าสุด",
+        "วันที่ลง",
+        "ลงประกาศ",
+        "posted",
+        "updated",
+        "views",
+    ];
+    let text = text.to_lowercase();
+    WORDS.iter().any(|w| text.contains(w))
 }
 
 /// A file kept on another host: a file-sharing service or a document URL.

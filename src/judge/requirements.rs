@@ -39,7 +39,16 @@ impl Judge<'_> {
             return None;
         }
         let mut reason = Reason::new(ReasonCode::WrongYear, None);
-        reason.years = spans;
+        // Shown to the user: a year inside a range already shown is noise.
+        reason.years = spans
+            .iter()
+            .filter(|s| {
+                !spans
+                    .iter()
+                    .any(|o| o != *s && o.from <= s.from && s.to <= o.to)
+            })
+            .copied()
+            .collect();
         reason.expected = Some(item.year_rule().expected(self.year));
         Some(reason)
     }

@@ -226,3 +226,74 @@ fn a_soft_404_is_not_reachable() {
     let v = verdict(&graph, 2564, "O21");
     assert_eq!(codes(&v), [ReasonCode::NotReachable]);
 }
+
+#[test]
+fn a_page_showing_its_own_data_is_dated_by_it_as_well_as_by_its_documents() {
+    // The statistics table of FY 2564 is on the page; the linked file is
+    // last year's whole-year summary.
+    let rows: String = [
+        "ต.ค. 63",
+        "พ.ย. 63",
+        "ธ.ค. 63",
+        "ม.ค. 64",
+        "ก.พ. 64",
+        "มี.ค. 64",
+    ]
+    .iter()
+    .map(|m| format!("<tr><td>{m}</td><td>38</td><td>12</td><td>215</td></tr>"))
+    .collect();
+    let stats = page(
+        "สถิติการให้บริการประชาชน ประจำปีงบประมาณ พ.ศ. 2564",
+        &format!(
+            "<p>ข้อมูลตั้งแต่เดือนตุลาคม 2563 ถึงเดือนมีนาคม 2564 (ราย)</p>\
+             <table><tr><th>เดือน</th><th>ทะเบียนพาณิชย์</th><th>ภาษี</th><th>เบี้ยยังชีพ</th></tr>{rows}</table>\
+             <p><a href=\"/files/stat-2563.pdf\">สถิติการให้บริการ ปีงบประมาณ 2563 (ทั้งปี)</a></p>"
+        ),
+    );
+    let home_links = page("หน้าแรก", "<p><a href=\"/stats.html\">สถิติการให้บริการ</a></p>");
+    let graph = site(&[
+        ("/", Some(&home_links)),
+        ("/stats.html", Some(&stats)),
+        ("/files/stat-2563.pdf", Some("")),
+    ]);
+    let v = verdict(&graph, 2564, "O15");
+    assert!(v.pass, "{v:?}");
+
+    // A list of last year's files is not dated by the post's own date,
+    // even when the post went up in the current fiscal year.
+    let list: String = (1..=6)
+        .map(|m| {
+            format!(
+                "<tr><td>เดือนที่ {m} ปี 2563</td><td>แบบ สขร.1 ประจำเดือน ปีงบประมาณ 2563</td>\
+                 <td><a href=\"/files/skr1-2563-{m}.pdf\">ดาวน์โหลด</a></td></tr>"
+            )
+        })
+        .collect();
+    let monthly = page(
+        "สรุปผลการจัดซื้อจัดจ้าง (สขร.1) ปีงบประมาณ 2563",
+        &format!(
+            "<p class=\"date\">โพสต์เมื่อ 8 ต.ค. 2563 | หมวด : ศูนย์ข้อมูลข่าวสาร | เปิดอ่าน 273 ครั้ง</p>\
+             <p>สรุปผลการดำเนินการจัดซื้อจัดจ้างในรอบเดือน (แบบ สขร.1) ประจำปีงบประมาณ พ.ศ. 2563 \
+             ตามประกาศคณะกรรมการข้อมูลข่าวสารของราชการ เรื่อง กำหนดให้ข้อมูลเกี่ยวกับผลการพิจารณาการจัดซื้อจัดจ้าง\
+             ของหน่วยงานของรัฐเป็นข้อมูลข่าวสารที่ต้องจัดไว้ให้ประชาชนตรวจดู</p>\
+             <table>{list}</table>"
+        ),
+    );
+    let mut pages = vec![
+        (
+            "/".to_string(),
+            page(
+                "หน้าแรก",
+                "<p><a href=\"/skr1.html\">สรุปผลการจัดซื้อจัดจ้างรายเดือน</a></p>",
+            ),
+        ),
+        ("/skr1.html".to_string(), monthly),
+    ];
+    pages.extend((1..=6).map(|m| (format!("/files/skr1-2563-{m}.pdf"), String::new())));
+    let refs: Vec<(&str, Option<&str>)> = pages
+        .iter()
+        .map(|(p, b)| (p.as_str(), Some(b.as_str())))
+        .collect();
+    let v = verdict(&site(&refs), 2564, "O23");
+    assert_eq!(codes(&v), [ReasonCode::WrongYear], "{v:?}");
+}
