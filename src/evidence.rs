@@ -17,7 +17,7 @@ use std::collections::{HashMap, HashSet};
 use aho_corasick::{AhoCorasick, MatchKind};
 use url::Url;
 
-use crate::graph::{LinkRef, ResourceId, SiteGraph};
+use crate::graph::{Content, LinkRef, ResourceId, SiteGraph};
 use crate::rules::{ChannelKind, RuleSet};
 use crate::textnorm::{item_codes, normalize, percent_decode};
 
@@ -441,6 +441,14 @@ pub fn gather(
             }
         }
         let mut own = vec![0u32; n];
+        // A download's server-given name is its title.
+        if let Content::Document {
+            file_name: Some(given),
+            ..
+        } = &resource.content
+        {
+            own = matcher.naming_scores(given);
+        }
         if let Some(page) = resource.page() {
             let texts = std::iter::once(page.title.as_str())
                 .chain(

@@ -204,6 +204,8 @@ pub enum Content {
     Document {
         /// Content-Type as served.
         content_type: String,
+        /// The name the server gives it (`Content-Disposition`), if any.
+        file_name: Option<String>,
     },
 }
 

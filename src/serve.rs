@@ -64,6 +64,10 @@ struct SiteConfig {
     status: HashMap<String, u16>,
     #[serde(default)]
     redirects: HashMap<String, String>,
+    /// Download scripts that name their file only in `Content-Disposition`:
+    /// request target (decoded, query included) → the file name sent.
+    #[serde(default)]
+    attachments: HashMap<String, String>,
 }
 
 /// One request the server received.
@@ -254,12 +258,37 @@ fn answer(shared: &Shared, request: &Request, target: &str) -> Response {
             Vec::new(),
         );
     }
-    let content_type = content_type(&file, shared.config.charset.as_deref());
+    let attachment = shared.config.attachments.get(&percent_decode(&target));
+    let content_type = match attachment {
+        Some(name) => content_type(name, None),
+        None => content_type(&file, shared.config.charset.as_deref()),
+    };
     let mut response = respond(
         StatusCode::OK,
         Some((header::CONTENT_TYPE, content_type.as_str())),
         body,
     );
+    if let Some(name) = attachment {
+        // An ASCII fallback and the real name, as PHP and ASP.NET send them.
+        let fallback: String = name
+            .chars()
+            .map(|c| {
+                if c.is_ascii_graphic() || c == ' ' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .filter(|c| *c != '"')
+            .collect();
+        let encoded: String = name.bytes().map(|b| format!("%{b:02X}")).collect();
+        let value = format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}");
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            response
+                .headers_mut()
+                .insert(header::CONTENT_DISPOSITION, value);
+        }
+    }
     if let Ok(value) = HeaderValue::from_str(&etag) {
         response.headers_mut().insert(header::ETAG, value);
     }

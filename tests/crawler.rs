@@ -563,3 +563,67 @@ async fn a_start_url_that_redirects_to_another_host_crawls_that_host() {
         "the new host's robots.txt is honoured: {hits:?}"
     );
 }
+
+#[tokio::test]
+async fn a_download_scripts_given_name_dates_its_document() {
+    // Both report pages list opaque `download.php?id=` links that say only
+    // "ดาวน์โหลด"; the year is in the name the server sends.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let report_page = |title: &str, id: u32| {
+        format!(
+            "<html><head><title>{title}</title></head><body><h1>{title}</h1>\
+             <p>เอกสารประกอบ <a href=\"/download.php?id={id}\">ดาวน์โหลด</a></p></body></html>"
+        )
+    };
+    let procurement = report_page("รายงานสรุปผลการจัดซื้อจัดจ้างประจำปี", 77);
+    let hr = report_page("รายงานผลการบริหารและพัฒนาทรัพยากรบุคคลประจำปี", 78);
+    write_site(
+        dir.path(),
+        &[
+            (
+                "_site.toml",
+                "[attachments]\n\
+                 \"/download.php?id=77\" = \"รายงานสรุปผลการจัดซื้อจัดจ้าง ประจำปีงบประมาณ 2568.pdf\"\n\
+                 \"/download.php?id=78\" = \"รายงานผลการพัฒนาบุคลากร ปี 2566.pdf\"\n",
+            ),
+            (
+                "index.html",
+                "<html><body><nav><a href=\"/procurement-report.php\">รายงานสรุปผลการจัดซื้อจัดจ้างประจำปี</a>\
+                 <a href=\"/hr-report.php\">รายงานผลการบริหารและพัฒนาทรัพยากรบุคคล</a></nav></body></html>",
+            ),
+            ("procurement-report.php", &procurement),
+            ("hr-report.php", &hr),
+            ("download.php__id=77", "%PDF-1.4 report"),
+            ("download.php__id=78", "%PDF-1.4 report"),
+        ],
+    );
+    let server = SiteServer::start(SiteSource::Dir(dir.path().to_path_buf()))
+        .await
+        .expect("server");
+    let rules = oitcheck::rules::RuleSet::for_year(2569).expect("rules for 2569");
+    let options = oitcheck::CheckOptions {
+        year: 2569,
+        crawl: unlimited(),
+        lang: oitcheck::report::Lang::En,
+        iit_eit: None,
+    };
+    let report = oitcheck::check(&server.url(), &rules, &options)
+        .await
+        .expect("checked");
+    let item = |id: &str| {
+        report
+            .items
+            .iter()
+            .find(|i| i.id == id)
+            .expect("item reported")
+    };
+    let o12 = item("O12");
+    assert_eq!(o12.verdict, "pass", "{o12:?}");
+    assert!(o12
+        .evidence_url
+        .as_deref()
+        .is_some_and(|u| u.ends_with("/procurement-report.php")));
+    let o14 = item("O14");
+    let codes: Vec<&str> = o14.reasons.iter().map(|r| r.code).collect();
+    assert_eq!(codes, ["WRONG_YEAR"], "{o14:?}");
+}

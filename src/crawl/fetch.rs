@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use reqwest::header::{
-    CONTENT_TYPE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED, LOCATION, RETRY_AFTER,
+    CONTENT_DISPOSITION, CONTENT_TYPE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED,
+    LOCATION, RETRY_AFTER,
 };
 use reqwest::StatusCode;
 use url::Url;
@@ -284,7 +285,19 @@ impl Fetcher {
         if !is_html(&content_type) || method == Method::Head {
             // A document: its headers answer the question; the body is
             // never read (dropping the response closes the stream).
-            return outcome(ok, url, current, Content::Document { content_type });
+            let file_name = response
+                .headers()
+                .get(CONTENT_DISPOSITION)
+                .and_then(|v| super::disposition::file_name(v.as_bytes()));
+            return outcome(
+                ok,
+                url,
+                current,
+                Content::Document {
+                    content_type,
+                    file_name,
+                },
+            );
         }
         let validators = validators_of(&response);
         match self.read_capped(response).await {

@@ -15,6 +15,7 @@
 //! downloaded.
 
 pub mod decode;
+pub mod disposition;
 pub mod extract;
 pub mod fetch;
 pub mod robots;

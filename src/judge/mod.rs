@@ -298,7 +298,10 @@ impl<'a> Judge<'a> {
         outcome.reasons.first().is_some_and(|r| {
             r.code == ReasonCode::FileUrlWithoutPage
                 && r.url.as_ref().is_some_and(|url| {
-                    let name = file_name(url);
+                    let name = self
+                        .graph
+                        .id_of(url)
+                        .map_or_else(String::new, |id| file_name(self.graph.get(id)));
                     !crate::thaidate::find_years(&name).is_empty()
                         && self.year_reason(item, &[name], &[]).is_none()
                 })
@@ -419,7 +422,7 @@ impl<'a> Judge<'a> {
             texts.push(link.context.clone());
             surroundings.push(link.section.clone());
         }
-        texts.push(file_name(&resource.url));
+        texts.push(file_name(resource));
         if let Some(page) = self.graph.get(page_id).page() {
             if self.names_item(index, page) {
                 surroundings.push(page.title.clone());
@@ -572,7 +575,7 @@ impl<'a> Judge<'a> {
         for (link, resource) in &live {
             year_texts.push(link.text.to_string());
             year_texts.push(link.context.clone());
-            year_texts.push(file_name(&resource.url));
+            year_texts.push(file_name(resource));
         }
         if dedicated && !docs.is_empty() {
             year_texts.extend(self.own_data(page));
@@ -584,14 +587,14 @@ impl<'a> Judge<'a> {
             .collect();
         let fallback: &[String] = if dedicated { &own_content } else { &[] };
         if let Some(reason) = self.year_reason(item, &year_texts, fallback) {
-            let with_dead: Vec<String> =
-                year_texts
-                    .iter()
-                    .cloned()
-                    .chain(dead.iter().flat_map(|(l, r)| {
-                        [l.text.to_string(), l.context.clone(), file_name(&r.url)]
-                    }))
-                    .collect();
+            let with_dead: Vec<String> = year_texts
+                .iter()
+                .cloned()
+                .chain(
+                    dead.iter()
+                        .flat_map(|(l, r)| [l.text.to_string(), l.context.clone(), file_name(r)]),
+                )
+                .collect();
             // Only a dead document named for this item: a dead report on the
             // No Gift page does not make the announcement unreachable.
             let named_dead = dead.iter().find(|(l, _)| self.link_names_item(index, l));
@@ -657,6 +660,30 @@ fn closeness(outcome: &Outcome) -> u8 {
 
 /// The decoded last path segment: a document's own name. Folder names are
 /// upload dates ("/uploads/2022/03/"), not the year of the data.
-fn file_name(url: &Url) -> String {
-    crate::textnorm::percent_decode(url.path().rsplit('/').next().unwrap_or_default())
+/// The names a document goes by: its URL's last path segment, the values
+/// of its query (`Download.ashx?file=plan-2568.pdf`) and the name its server
+/// gives it (`Content-Disposition`).
+fn file_name(resource: &crate::graph::Resource) -> String {
+    let url = &resource.url;
+    let mut names =
+        crate::textnorm::percent_decode(url.path().rsplit('/').next().unwrap_or_default());
+    // Only values that are file names: `?id=2566` is a record, not a year.
+    for (_, value) in url.query_pairs() {
+        let is_file = value.rsplit_once('.').is_some_and(|(_, ext)| {
+            (2..=4).contains(&ext.len()) && ext.chars().all(|c| c.is_ascii_alphanumeric())
+        });
+        if is_file {
+            names.push(' ');
+            names.push_str(value.rsplit('/').next().unwrap_or_default());
+        }
+    }
+    if let crate::graph::Content::Document {
+        file_name: Some(given),
+        ..
+    } = &resource.content
+    {
+        names.push(' ');
+        names.push_str(given);
+    }
+    names
 }

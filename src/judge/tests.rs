@@ -22,6 +22,7 @@ fn site(pages: &[(&str, Option<&str>)]) -> SiteGraph {
                 resource.status = FetchStatus::Ok { status: 200 };
                 resource.content = Content::Document {
                     content_type: "application/pdf".into(),
+                    file_name: None,
                 };
             }
             Some(html) => {
