@@ -442,3 +442,12 @@ async fn holdout_tessaban_2566_site_matches_expected() {
     let report = assert_site("holdout-tessaban-2566").await;
     assert_eq!(report.framework, "ita-2566");
 }
+
+/// Holdout (2568): a ministry's permanent-secretary office on Drupal, behind
+/// a splash page with a meta refresh and a script button; documents opened
+/// from `onclick` and shown in pdf.js viewers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn holdout_ops_2568_site_matches_expected() {
+    let report = assert_site("holdout-ops-2568").await;
+    assert_eq!(report.framework, "ita-2568");
+}
