@@ -554,6 +554,12 @@ pub fn looks_like_document(url: &Url) -> bool {
     url.path()
         .rsplit('/')
         .next()
-        .and_then(|name| name.rsplit_once('.'))
+        .is_some_and(looks_like_document_name)
+}
+
+/// Whether a file name ends in a document extension.
+#[must_use]
+pub fn looks_like_document_name(name: &str) -> bool {
+    name.rsplit_once('.')
         .is_some_and(|(_, ext)| DOCUMENT_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()))
 }

@@ -665,8 +665,13 @@ fn closeness(outcome: &Outcome) -> u8 {
 /// gives it (`Content-Disposition`).
 fn file_name(resource: &crate::graph::Resource) -> String {
     let url = &resource.url;
-    let mut names =
-        crate::textnorm::percent_decode(url.path().rsplit('/').next().unwrap_or_default());
+    let mut segments = url.path().rsplit('/');
+    let mut names = crate::textnorm::percent_decode(segments.next().unwrap_or_default());
+    // A portal's document URL ends in an id: `/documents/1/2/plan-2569.pdf/3f2a…`.
+    for segment in segments.filter(|s| crate::graph::looks_like_document_name(s)) {
+        names.push(' ');
+        names.push_str(&crate::textnorm::percent_decode(segment));
+    }
     // Only values that are file names: `?id=2566` is a record, not a year.
     for (_, value) in url.query_pairs() {
         let is_file = value.rsplit_once('.').is_some_and(|(_, ext)| {

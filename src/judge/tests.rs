@@ -298,3 +298,32 @@ fn a_page_showing_its_own_data_is_dated_by_it_as_well_as_by_its_documents() {
     let v = verdict(&site(&refs), 2564, "O23");
     assert_eq!(codes(&v), [ReasonCode::WrongYear], "{v:?}");
 }
+
+#[test]
+fn a_documents_names_come_from_its_url_query_and_server() {
+    let mut graph = SiteGraph::new(Url::parse(SITE).expect("url"));
+    let name_of = |graph: &mut SiteGraph, url: &str, given: Option<&str>| {
+        let id = graph.intern(&Url::parse(url).expect("url"), 1);
+        graph.resources[id].content = Content::Document {
+            content_type: "application/pdf".into(),
+            file_name: given.map(str::to_string),
+        };
+        file_name(graph.get(id))
+    };
+    let portal = name_of(
+        &mut graph,
+        "http://sao.example.go.th/documents/20182/245113/plan-2569.pdf/3f2a-11ee",
+        None,
+    );
+    assert!(portal.contains("plan-2569.pdf"), "{portal}");
+    let script = name_of(
+        &mut graph,
+        "http://sao.example.go.th/Download.ashx?file=uploads/report-2568.pdf&id=2566",
+        Some("รายงานผล ปี 2568.pdf"),
+    );
+    assert!(script.contains("report-2568.pdf") && script.contains("รายงานผล ปี 2568.pdf"));
+    assert!(
+        !script.contains("2566"),
+        "a record id is not a year: {script}"
+    );
+}
