@@ -34,7 +34,12 @@ const TEMPLATE_MIN_PAGES: usize = 3;
 
 struct ItemTerms {
     groups: Vec<(Vec<usize>, u32)>,
+    /// Exclude terms that veto the item wherever they appear.
     exclude: Vec<usize>,
+    /// Exclude terms that contain one of the item's own terms
+    /// ("แผนพัฒนาการศึกษา" for "แผนพัฒนา"): they hide the term inside them,
+    /// and the item's other words still count.
+    masks: Vec<usize>,
     url_terms: Vec<String>,
 }
 
@@ -94,7 +99,19 @@ impl ItemMatcher {
                 let weight = u32::try_from(title.chars().count()).unwrap_or(u32::MAX);
                 groups.push((vec![intern(&item.title_th)], weight));
             }
-            let exclude = item.exclude.iter().map(|t| intern(t)).collect();
+            let own: Vec<String> = item
+                .match_groups
+                .iter()
+                .chain(&item.weak_match)
+                .flatten()
+                .map(|t| normalize(t))
+                .collect();
+            let (masks, vetoes): (Vec<&String>, Vec<&String>) = item
+                .exclude
+                .iter()
+                .partition(|t| own.iter().any(|o| normalize(t).contains(o.as_str())));
+            let exclude = vetoes.into_iter().map(|t| intern(t)).collect();
+            let masks = masks.into_iter().map(|t| intern(t)).collect();
             let url_terms = item
                 .url_terms
                 .iter()
@@ -103,6 +120,7 @@ impl ItemMatcher {
             items.push(ItemTerms {
                 groups,
                 exclude,
+                masks,
                 url_terms,
             });
         }
@@ -148,15 +166,41 @@ impl ItemMatcher {
         for m in self.automaton.find_overlapping_iter(&norm) {
             found[m.pattern().as_usize()] = true;
         }
+        // Where each term occurs, read only when a mask is in the text.
+        let masked = self
+            .items
+            .iter()
+            .any(|item| item.masks.iter().any(|&t| found[t]));
+        let places: Vec<(usize, usize, usize)> = if masked {
+            self.automaton
+                .find_overlapping_iter(&norm)
+                .map(|m| (m.pattern().as_usize(), m.start(), m.end()))
+                .collect()
+        } else {
+            Vec::new()
+        };
         self.items
             .iter()
             .map(|item| {
                 if item.exclude.iter().any(|&t| found[t]) {
                     return 0;
                 }
+                let hidden: Vec<(usize, usize)> = places
+                    .iter()
+                    .filter(|(t, _, _)| item.masks.contains(t))
+                    .map(|&(_, start, end)| (start, end))
+                    .collect();
+                // A term counts when it occurs outside every mask.
+                let counts = |term: usize| {
+                    found[term]
+                        && (hidden.is_empty()
+                            || places.iter().any(|&(t, start, end)| {
+                                t == term && !hidden.iter().any(|&(s, e)| s <= start && end <= e)
+                            }))
+                };
                 item.groups
                     .iter()
-                    .filter(|(ids, _)| ids.iter().all(|&t| found[t]))
+                    .filter(|(ids, _)| ids.iter().all(|&t| counts(t)))
                     .map(|(_, w)| *w)
                     .max()
                     .unwrap_or(0)
@@ -581,6 +625,18 @@ mod tests {
             .position(|i| i.id() == "O19")
             .expect("O19");
         assert!(by_url[o19] > 0);
+    }
+
+    #[test]
+    fn an_exclude_containing_an_items_term_masks_only_that_term() {
+        let rules = RuleSet::for_year(2566).expect("rules");
+        let matcher = ItemMatcher::new(&rules).expect("matcher");
+        let o4 = rules.items.iter().position(|i| i.id() == "O4").expect("O4");
+        assert_eq!(matcher.scores("แผนพัฒนาการศึกษา 2566-2570")[o4], 0);
+        assert!(matcher.scores("แผนพัฒนาการศึกษา (แผนยุทธศาสตร์) 2566-2570")[o4] > 0);
+        assert!(matcher.scores("แผนพัฒนาท้องถิ่น (พ.ศ. 2566-2570)")[o4] > 0);
+        // A veto (a term about something else) still excludes.
+        assert_eq!(matcher.scores("แผนยุทธศาสตร์การป้องกันการทุจริต")[o4], 0);
     }
 
     #[test]

@@ -451,3 +451,12 @@ async fn holdout_ops_2568_site_matches_expected() {
     let report = assert_site("holdout-ops-2568").await;
     assert_eq!(report.framework, "ita-2568");
 }
+
+/// Holdout (2567): a primary educational service area office on WordPress
+/// (`/?p=`, `/web/?page_id=` beside pretty paths), an ITA area on its own
+/// template under /ita67/, Drive copies beside main-site files.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn holdout_esa_2567_site_matches_expected() {
+    let report = assert_site("holdout-esa-2567").await;
+    assert_eq!(report.framework, "ita-2566");
+}

@@ -42,13 +42,15 @@ impl Judge<'_> {
             .flat_map(|l| [&*l.text, l.context.as_str()])
             .filter(|t| !t.is_empty())
             .collect();
-        let data: Vec<&str> = page
-            .blocks
+        // What the page shows under its heading: a banner above it
+        // ("การประเมิน ITA 2567 …") labels the site, not the data.
+        let first_heading = page.blocks.iter().position(|b| b.heading).unwrap_or(0);
+        let data: Vec<&str> = page.blocks[first_heading..]
             .iter()
             .filter(|b| !b.heading && !self.site.is_template_block(&b.text))
             .filter(|b| !linked.iter().any(|t| t.contains(b.text.as_str())))
             .map(|b| b.text.as_str())
-            .filter(|t| !is_post_metadata(t))
+            .filter(|t| !is_post_metadata(t) && !names_the_assessment(t))
             .collect();
         let chars: usize = data.iter().map(|t| normalize(t).chars().count()).sum();
         // One text: a year the page states beats its dates
@@ -169,6 +171,7 @@ impl Judge<'_> {
                 && !links
                     .iter()
                     .any(|l| b.text == *l.text || b.text == l.context)
+                && !repeats_the_title(&b.text, page)
                 && self.matcher.scores(&b.text)[index] > 0
         });
         (!shown_in_text).then(|| (*file.target).clone())
@@ -277,6 +280,35 @@ impl Judge<'_> {
                     && f.path().contains("form")
             })
     }
+}
+
+/// A line that only repeats the page's title or a heading, its item code
+/// aside ("ข้อ O22 : รายงานผลการจัดซื้อจัดจ้างประจำปี" under that heading).
+fn repeats_the_title(text: &str, page: &Page) -> bool {
+    let bare = |t: &str| {
+        let codes: Vec<String> = crate::textnorm::item_codes(t)
+            .iter()
+            .map(|n| format!("o{n}"))
+            .collect();
+        let mut norm = normalize(t).replace("ข้อ", "");
+        for code in &codes {
+            norm = norm.replace(code.as_str(), "");
+        }
+        norm
+    };
+    let line = bare(text);
+    !line.is_empty()
+        && std::iter::once(&page.title)
+            .chain(&page.headings)
+            .any(|h| bare(h).contains(line.as_str()))
+}
+
+/// A text about the assessment itself ("ITA 2567", "การประเมินคุณธรรมและ
+/// ความโปร่งใส …"): its year is the assessment's, not the data's.
+fn names_the_assessment(text: &str) -> bool {
+    text.split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| w.eq_ignore_ascii_case("ita") || w.eq_ignore_ascii_case("oit"))
+        || normalize(text).contains("คุณธรรมและความโปร่งใส")
 }
 
 /// A line about the post rather than its data: "โพสต์เมื่อ 8 ต.ค. 2562 |
