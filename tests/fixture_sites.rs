@@ -460,3 +460,11 @@ async fn holdout_esa_2567_site_matches_expected() {
     let report = assert_site("holdout-esa-2567").await;
     assert_eq!(report.framework, "ita-2566");
 }
+
+/// Holdout (2566): a small อบต. whose OIT is one long page of anchored
+/// sections, several of which link only to Facebook; Thai file names.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn holdout_sao_2566_site_matches_expected() {
+    let report = assert_site("holdout-sao-2566").await;
+    assert_eq!(report.framework, "ita-2566");
+}
