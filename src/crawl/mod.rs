@@ -303,59 +303,7 @@ impl Crawler {
     /// all; every later failure is recorded in the graph instead.
     pub async fn crawl(&self, start: &Url) -> Result<SiteGraph> {
         let began = Instant::now();
-        let mut start = start.clone();
-        let mut moves = 0;
-        let (robots, first, start_url) = loop {
-            // robots.txt first: even the start page may be off limits.
-            let robots = self.robots(&start).await;
-            if let Some(delay) = robots.crawl_delay().filter(|d| d.is_finite() && *d > 0.0) {
-                let delay = Duration::from_secs_f32(delay).min(MAX_CRAWL_DELAY);
-                self.fetcher.respect_crawl_delay(&start, delay);
-            }
-            if !robots.allows(start.as_str()) {
-                return Err(Error::SiteUnreachable {
-                    url: start.to_string(),
-                    status: "robots.txt disallows crawling it (oitcheck honours robots.txt)"
-                        .to_string(),
-                });
-            }
-            let first = self.fetcher.fetch(&start, Method::Get, &start).await;
-            let start_url = match &first.status {
-                FetchStatus::Ok { .. } => first.final_url.clone().unwrap_or_else(|| start.clone()),
-                other => {
-                    return Err(Error::SiteUnreachable {
-                        url: start.to_string(),
-                        status: other.describe(),
-                    })
-                }
-            };
-            // The address redirects to another host (the agency moved, or
-            // its domain points at a new one): that host is the main site.
-            let scope = crate::graph::SiteScope::of(&start);
-            // A splash page that only refreshes to another host moves too.
-            let start_url = match &first.content {
-                Content::Page(page) if page.links.len() <= GATEWAY_LINKS => page
-                    .refresh
-                    .clone()
-                    .filter(|r| !scope.contains(r) && matches!(r.scheme(), "http" | "https"))
-                    .unwrap_or(start_url),
-                _ => start_url,
-            };
-            let moved = !scope.contains(&start_url);
-            if moved && moves < MAX_SITE_MOVES {
-                tracing::info!("{start} redirects to {start_url}: crawling that site");
-                moves += 1;
-                start = start_url;
-                continue;
-            }
-            if moved {
-                return Err(Error::SiteUnreachable {
-                    url: start.to_string(),
-                    status: format!("redirects to another host again ({start_url})"),
-                });
-            }
-            break (robots, first, start_url);
-        };
+        let (robots, first, start_url) = self.open_site(start).await?;
         let mut state = Frontier {
             graph: SiteGraph::new(start_url.clone()),
             robots,
@@ -491,6 +439,66 @@ impl Crawler {
         graph.stats.not_modified = self.fetcher.not_modified.load(Ordering::Relaxed);
         graph.stats.duration_ms = u64::try_from(began.elapsed().as_millis()).unwrap_or(u64::MAX);
         Ok(graph)
+    }
+
+    /// Reads robots.txt and fetches the start page, following the start
+    /// address to another host when it redirects or refreshes there (an
+    /// agency that moved): robots.txt, the start page's outcome and the
+    /// main site's start URL.
+    async fn open_site(&self, start: &Url) -> Result<(RobotsPolicy, Outcome, Url)> {
+        let mut start = start.clone();
+        let mut moves = 0;
+        loop {
+            // robots.txt first: even the start page may be off limits.
+            let robots = self.robots(&start).await;
+            if let Some(delay) = robots.crawl_delay().filter(|d| d.is_finite() && *d > 0.0) {
+                let delay = Duration::from_secs_f32(delay).min(MAX_CRAWL_DELAY);
+                self.fetcher.respect_crawl_delay(&start, delay);
+            }
+            if !robots.allows(start.as_str()) {
+                return Err(Error::SiteUnreachable {
+                    url: start.to_string(),
+                    status: "robots.txt disallows crawling it (oitcheck honours robots.txt)"
+                        .to_string(),
+                });
+            }
+            let first = self.fetcher.fetch(&start, Method::Get, &start).await;
+            let start_url = match &first.status {
+                FetchStatus::Ok { .. } => first.final_url.clone().unwrap_or_else(|| start.clone()),
+                other => {
+                    return Err(Error::SiteUnreachable {
+                        url: start.to_string(),
+                        status: other.describe(),
+                    })
+                }
+            };
+            // The address redirects to another host (the agency moved, or
+            // its domain points at a new one): that host is the main site.
+            let scope = crate::graph::SiteScope::of(&start);
+            // A splash page that only refreshes to another host moves too.
+            let start_url = match &first.content {
+                Content::Page(page) if page.links.len() <= GATEWAY_LINKS => page
+                    .refresh
+                    .clone()
+                    .filter(|r| !scope.contains(r) && matches!(r.scheme(), "http" | "https"))
+                    .unwrap_or(start_url),
+                _ => start_url,
+            };
+            let moved = !scope.contains(&start_url);
+            if moved && moves < MAX_SITE_MOVES {
+                tracing::info!("{start} redirects to {start_url}: crawling that site");
+                moves += 1;
+                start = start_url;
+                continue;
+            }
+            if moved {
+                return Err(Error::SiteUnreachable {
+                    url: start.to_string(),
+                    status: format!("redirects to another host again ({start_url})"),
+                });
+            }
+            return Ok((robots, first, start_url));
+        }
     }
 
     /// Fetches one more main-site URL into a crawled graph (a URL the crawl
