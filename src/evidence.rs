@@ -431,8 +431,16 @@ pub fn gather(
     rules: &RuleSet,
     matcher: &ItemMatcher,
     site: &SiteText,
+    year: u32,
 ) -> Vec<Vec<Candidate>> {
     let n = matcher.len();
+    // Pages that are an earlier year's ITA index ("ITA 2565" while 2566 is
+    // assessed): their codes are another year's numbering and answer.
+    let earlier_index: Vec<bool> = graph
+        .resources
+        .iter()
+        .map(|r| r.page().is_some_and(|p| is_earlier_index(p, year)))
+        .collect();
     let mut per_item: Vec<Vec<Candidate>> = vec![Vec::new(); n];
     let social: Vec<(usize, &[String])> = rules
         .items
@@ -457,8 +465,14 @@ pub fn gather(
                     continue;
                 }
                 scores = matcher.naming_scores(fallback);
-                for s in &mut scores {
-                    *s = *s * share / 4;
+                // A row or heading with an item code on this year's ITA
+                // index ("O20 | การขับเคลื่อนนโยบาย No Gift Policy | คลิกที่นี่") is
+                // the agency's own answer: it names its link as surely as an
+                // anchor text would.
+                if item_codes(fallback).is_empty() || earlier_index[link_ref.from] {
+                    for s in &mut scores {
+                        *s = *s * share / 4;
+                    }
                 }
             }
             // "ดาวน์โหลด" says nothing; "แผนการดำเนินงาน 2567" says something
@@ -578,6 +592,21 @@ pub fn gather(
     per_item
 }
 
+/// A page whose title, headings or breadcrumb name the ITA/OIT of an
+/// earlier year than `year`, and never `year` itself.
+fn is_earlier_index(page: &crate::graph::Page, year: u32) -> bool {
+    let mut years = std::iter::once(&page.title)
+        .chain(&page.headings)
+        .chain(std::iter::once(&page.breadcrumb))
+        .filter(|t| {
+            t.split(|c: char| !c.is_ascii_alphanumeric())
+                .any(|w| w.eq_ignore_ascii_case("ita") || w.eq_ignore_ascii_case("oit"))
+        })
+        .flat_map(|t| crate::thaidate::find_years(t))
+        .peekable();
+    years.peek().is_some() && years.all(|y| y.to < year)
+}
+
 /// Whether a URL is on one of the hosts (or their subdomains).
 #[must_use]
 pub fn is_on_hosts(url: &Url, hosts: &[String]) -> bool {
@@ -637,6 +666,34 @@ mod tests {
         assert!(matcher.scores("แผนพัฒนาท้องถิ่น (พ.ศ. 2566-2570)")[o4] > 0);
         // A veto (a term about something else) still excludes.
         assert_eq!(matcher.scores("แผนยุทธศาสตร์การป้องกันการทุจริต")[o4], 0);
+    }
+
+    #[test]
+    fn an_earlier_years_ita_page_is_told_from_this_years() {
+        let page = |title: &str, heading: &str| crate::graph::Page {
+            title: title.to_string(),
+            headings: vec![heading.to_string()],
+            ..crate::graph::Page::default()
+        };
+        assert!(is_earlier_index(
+            &page("ITA 2565 - อบต.ตัวอย่าง", "ข้อมูล OIT ปี 2565"),
+            2566
+        ));
+        assert!(!is_earlier_index(
+            &page("ITA 2566 - อบต.ตัวอย่าง", "OIT 2566"),
+            2566
+        ));
+        // Both years named (this year's page linking last year's): not earlier.
+        assert!(!is_earlier_index(
+            &page("ITA 2566", "ITA 2565 (ปีที่ผ่านมา)"),
+            2566
+        ));
+        // No ITA year at all: nothing to tell.
+        assert!(!is_earlier_index(
+            &page("การเปิดเผยข้อมูลสาธารณะ", "OIT"),
+            2566
+        ));
+        assert!(!is_earlier_index(&page("แผนพัฒนาท้องถิ่น 2561-2565", ""), 2566));
     }
 
     #[test]

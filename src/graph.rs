@@ -264,8 +264,11 @@ impl Resource {
     /// Whether this is a (non-HTML) document.
     #[must_use]
     pub fn is_document(&self) -> bool {
+        // Unknown (dead, not fetched): a file name anywhere in the path
+        // says so, also a portal's `/documents/1/2/plan.pdf/3f2a…`.
         matches!(self.content, Content::Document { .. })
-            || (matches!(self.content, Content::Unknown) && looks_like_document(&self.url))
+            || (matches!(self.content, Content::Unknown)
+                && self.url.path().split('/').any(looks_like_document_name))
     }
 }
 

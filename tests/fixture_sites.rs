@@ -468,3 +468,11 @@ async fn holdout_sao_2566_site_matches_expected() {
     let report = assert_site("holdout-sao-2566").await;
     assert_eq!(report.framework, "ita-2566");
 }
+
+/// Holdout (2569): a state enterprise on a Liferay-like portal with Thai
+/// and English mirrors, document URLs ending in an id.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn holdout_state_enterprise_2569_site_matches_expected() {
+    let report = assert_site("holdout-se-2569").await;
+    assert_eq!(report.framework, "ita-2569");
+}

@@ -101,7 +101,7 @@ impl<'a> Judge<'a> {
     /// none), in rule-file order.
     #[must_use]
     pub fn verdicts(&self) -> Vec<Verdict> {
-        let candidates = gather(self.graph, self.rules, &self.matcher, &self.site);
+        let candidates = gather(self.graph, self.rules, &self.matcher, &self.site, self.year);
         self.rules
             .items
             .iter()
