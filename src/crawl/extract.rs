@@ -170,6 +170,20 @@ pub fn extract(html: &str, base: &Url) -> Page {
                                 page.image_positions.push(page.blocks.len());
                             }
                         }
+                        "area" => {
+                            // An image map's region: its alt text is its label.
+                            if let Some(target) = el.attr("href").and_then(|h| resolve(&base, h)) {
+                                page.links.push(Link {
+                                    target: Arc::new(target),
+                                    text: Arc::from(collapse_whitespace(
+                                        el.attr("alt").or(el.attr("title")).unwrap_or_default(),
+                                    )),
+                                    context: String::new(),
+                                    section: String::new(),
+                                    chrome,
+                                });
+                            }
+                        }
                         "iframe" | "embed" | "frame" => {
                             if let Some(src) = el.attr("src").and_then(|s| resolve(&base, s)) {
                                 page.links.push(Link {
@@ -496,12 +510,14 @@ mod tests {
     }
 
     #[test]
-    fn viewer_links_name_the_document_inside() {
+    fn viewers_name_the_document_inside_and_image_maps_are_links() {
         let html = r#"<html><body><div class="content">
             <a href="/pdfjs/web/viewer.html?file=%2Ffiles%2Fplan-2566.pdf">แผน 2566</a>
             <iframe src="https://docs.google.com/viewer?url=http://example.go.th/files/o2.pdf&embedded=true"></iframe>
             <a href="/Download.ashx?file=o3.pdf">O3</a>
-            <a href="/viewer.php?file=notes.txt">O4</a></div></body></html>"#;
+            <a href="/viewer.php?file=notes.txt">O4</a></div>
+            <map name="banner"><area shape="rect" coords="0,0,80,40" href="/ita/2569/" alt="ITA 2569"></map>
+            </body></html>"#;
         let page = extract(html, &base());
         let targets: Vec<&str> = page.links.iter().map(|l| l.target.as_str()).collect();
         assert_eq!(
@@ -511,8 +527,10 @@ mod tests {
                 "http://example.go.th/files/o2.pdf",
                 "http://example.go.th/Download.ashx?file=o3.pdf",
                 "http://example.go.th/viewer.php?file=notes.txt",
+                "http://example.go.th/ita/2569/",
             ]
         );
+        assert_eq!(page.links[4].text.as_ref(), "ITA 2569");
         assert_eq!(page.frames[0].as_str(), "http://example.go.th/files/o2.pdf");
     }
 
